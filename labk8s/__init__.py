@@ -1,0 +1,1 @@
+"""labk8s: a faithful, deterministic Kubernetes cluster inside a Jupyter kernel."""
