@@ -1,0 +1,344 @@
+"""The kubectl emulation: parses a kubectl v1.37 command line and prints what kubectl prints.
+
+Supported: get, describe, apply -f, create -f, delete, scale, api-resources, version. Output and
+error text follow kubectl (`Error from server (NotFound): pods "x" not found`, `pod/x created`, ...).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from labk8s.api.labels import parse_selector
+from labk8s.api.resources import ResourceType, UnknownResourceError
+from labk8s.client.client import Client
+from labk8s.errors import ApiError, ManifestError
+from labk8s.kubectl import apply as kubectl_apply
+from labk8s.kubectl.describe import describe
+from labk8s.kubectl.manifest import load_manifests
+from labk8s.kubectl.printers import build_table, format_name, format_table, to_json, to_yaml
+
+Obj = dict[str, Any]
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass
+class Args:
+    verb: str = ""
+    positional: list[str] = field(default_factory=list)
+    namespace: str | None = None
+    all_namespaces: bool = False
+    output: str = ""
+    selector: str | None = None
+    field_selector: str | None = None
+    files: list[str] = field(default_factory=list)
+    show_labels: bool = False
+    no_headers: bool = False
+    replicas: int | None = None
+    cascade: str = "background"
+    grace_period: int | None = None
+    label_columns: list[str] = field(default_factory=list)
+
+
+_VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output",
+                "-l": "selector", "--selector": "selector", "--field-selector": "field_selector",
+                "-f": "files", "--filename": "files", "--replicas": "replicas", "--cascade": "cascade",
+                "--grace-period": "grace_period", "-L": "label_columns", "--label-columns": "label_columns"}
+_BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
+               "--no-headers": "no_headers"}
+
+
+def parse_args(argv: list[str]) -> Args:
+    args = Args()
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        name, value = tok, None
+        if tok.startswith("--") and "=" in tok:
+            name, value = tok.split("=", 1)
+        elif tok.startswith("-") and not tok.startswith("--") and len(tok) > 2 and tok[:2] in _VALUE_FLAGS:
+            name, value = tok[:2], tok[2:].lstrip("=")
+        if name in _BOOL_FLAGS:
+            setattr(args, _BOOL_FLAGS[name], value is None or value == "true")
+        elif name in _VALUE_FLAGS:
+            if value is None:
+                i += 1
+                if i >= len(argv):
+                    raise UsageError(f"flag needs an argument: {name!r} in {name}")
+                value = argv[i]
+            attr = _VALUE_FLAGS[name]
+            if attr == "files":
+                args.files.append(value)
+            elif attr == "label_columns":
+                args.label_columns += value.split(",")
+            elif attr in ("replicas", "grace_period"):
+                try:
+                    setattr(args, attr, int(value))
+                except ValueError:
+                    raise UsageError(f'invalid argument "{value}" for "{name}" flag: strconv.ParseInt: parsing '
+                                     f'"{value}": invalid syntax') from None
+            else:
+                setattr(args, attr, value)
+        elif tok.startswith("-") and tok != "-":
+            raise UsageError(f"unknown flag: {name}")
+        elif not args.verb:
+            args.verb = tok
+        else:
+            args.positional.append(tok)
+        i += 1
+    return args
+
+
+class Kubectl:
+    def __init__(self, client: Client, default_namespace: str = "default") -> None:
+        self.client = client
+        self.default_namespace = default_namespace
+
+    def run(self, command: str, cwd: str = ".") -> str:
+        out: list[str] = []
+        try:
+            argv = shlex.split(command)
+            if argv and argv[0] == "kubectl":
+                argv = argv[1:]
+            args = parse_args(argv)
+            handler = getattr(self, f"_cmd_{args.verb.replace('-', '_')}", None)
+            if handler is None:
+                raise UsageError(f'unknown command "{args.verb}" for "kubectl"')
+            handler(args, out)
+        except UsageError as exc:
+            out.append(f"error: {exc}")
+        except UnknownResourceError as exc:
+            out.append(f"error: {exc}")
+        except ManifestError as exc:
+            out.append(f"error: {exc}")
+        except ApiError as exc:
+            out.append(f"Error from server ({exc.reason}): {exc.message}")
+        text = "\n".join(x.rstrip("\n") for x in out)
+        return text + "\n" if text else ""
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def _ns(self, args: Args) -> str:
+        return args.namespace or self.default_namespace
+
+    def _kind_prefix(self, rt: ResourceType) -> str:
+        return f"{rt.singular}.{rt.group}" if rt.group else rt.singular
+
+    def _targets(self, args: Args) -> list[tuple[ResourceType, list[str]]]:
+        """`get pods a b`, `get pod/a deploy/b`, `get pods,svc`: resource types with optional names."""
+        pos = args.positional
+        if not pos:
+            raise UsageError("You must specify the type of resource to get. Use \"kubectl api-resources\" "
+                             "for a complete list of supported resources.")
+        registry = self.client.registry
+        if all("/" in p for p in pos):
+            found: list[tuple[ResourceType, list[str]]] = []
+            for p in pos:
+                kind, name = p.split("/", 1)
+                rt = registry.resolve(kind)
+                if found and found[-1][0] == rt:
+                    found[-1][1].append(name)
+                else:
+                    found.append((rt, [name]))
+            return found
+        types = registry.expand(pos[0])
+        names = pos[1:]
+        if names and len(types) > 1:
+            raise UsageError("you may only specify a single resource type")
+        return [(rt, list(names)) for rt in types]
+
+    # -- commands -------------------------------------------------------------------------------------
+    def _cmd_get(self, args: Args, out: list[str]) -> None:
+        ns = None if args.all_namespaces else self._ns(args)
+        targets = self._targets(args)
+        output = args.output
+        objects: list[tuple[ResourceType, list[Obj]]] = []
+        errors: list[str] = []
+        for rt, names in targets:
+            if names:
+                found = []
+                for n in names:
+                    try:
+                        found.append(self.client.get(rt, ns or self.default_namespace, n))
+                    except ApiError as exc:
+                        errors.append(f"Error from server ({exc.reason}): {exc.message}")
+                objects.append((rt, found))
+            else:
+                items, _ = self.client.list(rt, ns, args.selector, args.field_selector)
+                items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+                objects.append((rt, items))
+        single = len(targets) == 1 and len(targets[0][1]) == 1
+        all_items = [o for _, items in objects for o in items]
+        if output in ("yaml", "json"):
+            if all_items or not errors:
+                value: Any = all_items[0] if single and all_items else {
+                    "apiVersion": "v1", "items": all_items, "kind": "List", "metadata": {"resourceVersion": ""}}
+                out.append(to_yaml(value) if output == "yaml" else to_json(value))
+        elif output == "name":
+            for rt, items in objects:
+                if items:
+                    out.append(format_name(items, self._kind_prefix(rt)))
+        elif output in ("", "wide"):
+            tables = [(self._kind_prefix(rt), build_table(rt.group, rt.kind, items, self.client.now_ms()))
+                      for rt, items in objects if items]
+            if tables:
+                show_kind = len(targets) > 1 or len(args.positional) > 1 and "/" in args.positional[0]
+                out.append(format_table(tables, wide=output == "wide", all_namespaces=args.all_namespaces,
+                                        show_kind=show_kind, show_labels=args.show_labels,
+                                        no_headers=args.no_headers, label_columns=args.label_columns))
+        else:
+            raise UsageError(f'unable to match a printer suitable for the output format "{output}", allowed '
+                             "formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,"
+                             "jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+        out.extend(errors)
+        if not all_items and not errors and output not in ("yaml", "json"):
+            if args.all_namespaces or not targets[0][0].namespaced:
+                out.append("No resources found")
+            else:
+                out.append(f"No resources found in {self._ns(args)} namespace.")
+
+    def _cmd_describe(self, args: Args, out: list[str]) -> None:
+        ns = None if args.all_namespaces else self._ns(args)
+        blocks: list[str] = []
+        for rt, names in self._targets(args):
+            if names:
+                objs = [self.client.get(rt, ns or self.default_namespace, n) for n in names]
+            else:
+                objs, _ = self.client.list(rt, ns, args.selector)
+                objs.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+            blocks += [describe(o, _Lookup(self.client), self.client.now_ms()) for o in objs]
+        if not blocks:
+            out.append(f"No resources found in {self._ns(args)} namespace.")
+        out.append("\n\n".join(b.rstrip("\n") for b in blocks))
+
+    def _load(self, args: Args) -> list[tuple[Obj, str]]:
+        if not args.files:
+            raise UsageError("must specify one of -f and -k")
+        found: list[tuple[Obj, str]] = []
+        for f in args.files:
+            found += load_manifests(f)
+        return found
+
+    def _cmd_apply(self, args: Args, out: list[str]) -> None:
+        for obj, source in self._load(args):
+            rt = self.client.resource_for(obj)
+            name = (obj.get("metadata") or {}).get("name", "")
+            ns = (obj.get("metadata") or {}).get("namespace") or args.namespace or self.default_namespace
+            existed = True
+            try:
+                before = self.client.get(rt, ns if rt.namespaced else "", name)
+            except ApiError:
+                existed, before = False, None
+            try:
+                after = kubectl_apply.apply_object(self.client, obj, args.namespace)
+            except ApiError as exc:
+                verb = "patching" if existed else "creating"
+                out.append(f'Error from server ({exc.reason}): error when {verb} "{source}": {exc.message}')
+                continue
+            prefix = f"{self._kind_prefix(rt)}/{name}"
+            if not existed:
+                out.append(f"{prefix} created")
+            elif before is not None and before["metadata"].get("resourceVersion") == \
+                    after["metadata"].get("resourceVersion"):
+                out.append(f"{prefix} unchanged")
+            else:
+                out.append(f"{prefix} configured")
+
+    def _cmd_create(self, args: Args, out: list[str]) -> None:
+        for obj, source in self._load(args):
+            rt = self.client.resource_for(obj)
+            try:
+                created = self.client.create(obj, args.namespace)
+            except ApiError as exc:
+                out.append(f'Error from server ({exc.reason}): error when creating "{source}": {exc.message}')
+                continue
+            out.append(f"{self._kind_prefix(rt)}/{created['metadata']['name']} created")
+
+    def _cmd_delete(self, args: Args, out: list[str]) -> None:
+        propagation = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan",
+                       "true": "Background", "false": "Orphan"}.get(args.cascade)
+        if propagation is None:
+            raise UsageError(f'invalid cascade value ({args.cascade}). Must be "background", "foreground", or '
+                             '"orphan".')
+        victims: list[tuple[ResourceType, str, str]] = []
+        if args.files:
+            for obj, _ in self._load(args):
+                rt = self.client.resource_for(obj)
+                meta = obj.get("metadata") or {}
+                victims.append((rt, meta.get("namespace") or self._ns(args), meta.get("name", "")))
+        else:
+            for rt, names in self._targets(args):
+                ns = self._ns(args)
+                if not names:
+                    if args.selector is None:
+                        raise UsageError("resource(s) were provided, but no name was specified")
+                    parse_selector(args.selector)
+                    items, _ = self.client.list(rt, None if args.all_namespaces else ns, args.selector)
+                    victims += [(rt, o["metadata"].get("namespace", ""), o["metadata"]["name"]) for o in items]
+                victims += [(rt, ns, n) for n in names]
+        if not victims:
+            out.append(f"No resources found in {self._ns(args)} namespace." if not args.all_namespaces
+                       else "No resources found")
+        for rt, ns, name in victims:
+            try:
+                self.client.delete(rt, ns, name, propagation=propagation, grace_period_seconds=args.grace_period)
+            except ApiError as exc:
+                out.append(f"Error from server ({exc.reason}): {exc.message}")
+                continue
+            if rt.namespaced:
+                out.append(f'{self._kind_prefix(rt)} "{name}" deleted from {ns} namespace')
+            else:
+                out.append(f'{self._kind_prefix(rt)} "{name}" deleted')
+
+    def _cmd_scale(self, args: Args, out: list[str]) -> None:
+        if args.replicas is None:
+            raise UsageError("required flag(s) \"replicas\" not set")
+        for rt, names in self._targets(args):
+            if "scale" not in rt.subresources:
+                raise ApiError.not_found_resource_type(
+                    f"the server could not find the requested resource (patch {rt.group_resource})")
+            for name in names:
+                self.client.patch(rt, self._ns(args), name, {"spec": {"replicas": args.replicas}}, "merge",
+                                  subresource="scale")
+                out.append(f"{self._kind_prefix(rt)}/{name} scaled")
+
+    def _cmd_version(self, args: Args, out: list[str]) -> None:
+        out.append("Client Version: v1.37.1\nKustomize Version: v5.8.1\nServer Version: v1.37.1")
+
+    def _cmd_api_resources(self, args: Args, out: list[str]) -> None:
+        rows = [("NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND")]
+        for rt in self.client.registry.all():
+            rows.append((rt.plural, ",".join(rt.short_names), rt.api_version, str(rt.namespaced).lower(), rt.kind))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for r in rows:
+            out.append("   ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
+
+
+class _Lookup:
+    """What describers may read, through the same client."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def list(self, resource: str, group: str, namespace: str | None, label_selector: str | None = None,
+             field_selector: str | None = None) -> list[Obj]:
+        rt = self.client.registry.for_resource(group, resource)
+        if rt is None:
+            return []
+        try:
+            items, _ = self.client.list(rt, namespace, label_selector, field_selector)
+        except ApiError:
+            return []
+        return items
+
+    def get(self, resource: str, group: str, namespace: str | None, name: str) -> Obj | None:
+        rt = self.client.registry.for_resource(group, resource)
+        if rt is None:
+            return None
+        try:
+            return self.client.get(rt, namespace or "", name)
+        except ApiError:
+            return None
