@@ -23,7 +23,7 @@ from labk8s.apiserver.fields import FieldSelector, parse_field_selector
 from labk8s.apiserver.patch import apply_patch
 from labk8s.apiserver.strategies import strategy_for
 from labk8s.apiserver.strategy import Strategy
-from labk8s.apiserver.watch import ApiWatcher, Cacher, WatchCallback
+from labk8s.apiserver.watch import ApiWatcher, Cacher, WatchCache, WatchCallback
 from labk8s.errors import ApiError, FieldError
 from labk8s.store import CompactedError, Compare, Op, Store
 
@@ -46,6 +46,7 @@ class ApiServer:
         self._uids = UidGenerator(rng.child("uid"))
         self._cachers: dict[str, Cacher] = {}
         self._handoff: dict[str, tuple[Obj, Obj | None]] = {}
+        self._watch_caches: dict[str, WatchCache] = {}
 
     # -- helpers ----------------------------------------------------------------------------------
     def now_ms(self) -> int:
@@ -86,6 +87,21 @@ class ApiServer:
         prefix = rt.key_prefix if namespace is None or not rt.namespaced else f"{rt.key_prefix}{namespace}/"
         kvs, _ = self.store.range(prefix)
         return [decode(kv.value, kv.mod_revision) for kv in kvs]
+
+    def cached(self, rt: ResourceType, namespace: str, name: str) -> Obj | None:
+        """A shared, read-only object from the watch cache (admission's listers)."""
+        return self._watch_cache(rt).get(self.key(rt, namespace, name))
+
+    def cached_all(self, rt: ResourceType, namespace: str | None) -> list[Obj]:
+        prefix = rt.key_prefix if namespace is None or not rt.namespaced else f"{rt.key_prefix}{namespace}/"
+        return self._watch_cache(rt).list(prefix)
+
+    def _watch_cache(self, rt: ResourceType) -> WatchCache:
+        cache = self._watch_caches.get(rt.key_prefix)
+        if cache is None:
+            cache = WatchCache(rt.key_prefix, self.store)
+            self._watch_caches[rt.key_prefix] = cache
+        return cache
 
     def write_status(self, rt: ResourceType, obj: Obj) -> None:
         self.update(obj, user="system:apiserver", subresource="status")

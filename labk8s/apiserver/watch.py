@@ -134,3 +134,30 @@ class Cacher:
                 w.enqueue((kind, obj))
         if any(w.stopped for w in self.watchers):
             self.watchers = [w for w in self.watchers if not w.stopped]
+
+
+class WatchCache:
+    """The latest state of one resource, kept in memory from the store's watch (kube-apiserver's
+    watch cache). Admission plugins read small, hot resources (namespaces, limit ranges, quotas,
+    priority and storage classes) from here instead of ranging over the store on every request.
+    Objects are shared: treat them as immutable."""
+
+    def __init__(self, prefix: str, store: Store) -> None:
+        self.objects: dict[str, Obj] = {}
+        kvs, _ = store.range(prefix)
+        for kv in kvs:
+            self.objects[kv.key] = decode(kv.value, kv.mod_revision)
+        self._watch = store.watch(prefix, store.revision + 1, self._on_events)
+
+    def _on_events(self, events: list[WatchEvent]) -> None:
+        for ev in events:
+            if ev.type == "PUT":
+                self.objects[ev.kv.key] = decode(ev.kv.value, ev.kv.mod_revision)
+            else:
+                self.objects.pop(ev.kv.key, None)
+
+    def get(self, key: str) -> Obj | None:
+        return self.objects.get(key)
+
+    def list(self, prefix: str) -> list[Obj]:
+        return [self.objects[k] for k in sorted(self.objects) if k.startswith(prefix)]

@@ -20,7 +20,7 @@ class DefaultStorageClass(AdmissionPlugin):
         spec = attrs.obj.setdefault("spec", {})
         if "storageClassName" in spec and spec["storageClassName"] is not None:
             return
-        classes = reader.read_all(reader.resource("storage.k8s.io", "StorageClass"), None)
+        classes = reader.cached_all(reader.resource("storage.k8s.io", "StorageClass"), None)
         defaults = [c for c in classes if (c["metadata"].get("annotations") or {}).get(IS_DEFAULT) == "true"
                     or (c["metadata"].get("annotations") or {}).get(BETA_IS_DEFAULT) == "true"]
         if not defaults:

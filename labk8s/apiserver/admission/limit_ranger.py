@@ -35,7 +35,7 @@ class LimitRanger(AdmissionPlugin):
     operations = ("CREATE", "UPDATE")
 
     def _items(self, attrs: Attributes, reader: ObjectReader) -> list[Obj]:
-        ranges = reader.read_all(reader.resource("", "LimitRange"), attrs.namespace)
+        ranges = reader.cached_all(reader.resource("", "LimitRange"), attrs.namespace)
         ranges.sort(key=lambda r: r["metadata"]["name"])
         return [_defaulted_item(i) for r in ranges for i in (r.get("spec") or {}).get("limits") or []]
 

@@ -22,7 +22,7 @@ class NamespaceLifecycle(AdmissionPlugin):
         if not rt.namespaced or attrs.operation != "CREATE":
             return
         ns_rt = reader.resource("", "Namespace")
-        ns = reader.read(ns_rt, "", attrs.namespace)
+        ns = reader.cached(ns_rt, "", attrs.namespace)
         if ns is None:
             raise ApiError.not_found("namespaces", "", attrs.namespace)
         if (ns.get("status") or {}).get("phase") == "Terminating" or ns["metadata"].get("deletionTimestamp"):

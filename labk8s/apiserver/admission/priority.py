@@ -22,7 +22,7 @@ class Priority(AdmissionPlugin):
         name = spec.get("priorityClassName")
         pc_rt = reader.resource("scheduling.k8s.io", "PriorityClass")
         if name:
-            pc = reader.read(pc_rt, "", name)
+            pc = reader.cached(pc_rt, "", name)
             if pc is None:
                 if name in SYSTEM_CLASSES:
                     value, policy = SYSTEM_CLASSES[name], "PreemptLowerPriority"
@@ -32,7 +32,7 @@ class Priority(AdmissionPlugin):
             else:
                 value, policy = int(pc.get("value", 0)), pc.get("preemptionPolicy") or "PreemptLowerPriority"
         else:
-            default = next((p for p in reader.read_all(pc_rt, None) if p.get("globalDefault")), None)
+            default = next((p for p in reader.cached_all(pc_rt, None) if p.get("globalDefault")), None)
             if default is None:
                 value, policy = 0, "PreemptLowerPriority"
             else:

@@ -27,7 +27,7 @@ class ResourceQuota(AdmissionPlugin):
         if not rt.namespaced or attrs.obj is None or attrs.subresource:
             return
         quota_rt = reader.resource("", "ResourceQuota")
-        quotas = reader.read_all(quota_rt, attrs.namespace)
+        quotas = reader.cached_all(quota_rt, attrs.namespace)
         if not quotas:
             return
         delta = usage(rt.group_resource, attrs.obj)
