@@ -40,3 +40,15 @@ def deep_copy(obj: Any) -> Any:
     if isinstance(obj, list):
         return [deep_copy(v) if isinstance(v, dict | list) else v for v in obj]
     return obj
+
+
+def decoded_copy(obj: Any) -> Any:
+    """A deep copy shaped as Go's JSON decoder leaves a typed object: a `null` field is the zero value
+    (omitted), and a `null` list item is the element type's zero value ({} for objects, "" for strings)."""
+    if isinstance(obj, dict):
+        return {k: decoded_copy(v) if isinstance(v, dict | list) else v for k, v in obj.items() if v is not None}
+    if isinstance(obj, list):
+        zero: Any = "" if any(isinstance(v, str) for v in obj) else (
+            0 if any(isinstance(v, int | float) and not isinstance(v, bool) for v in obj) else {})
+        return [zero if v is None else decoded_copy(v) if isinstance(v, dict | list) else v for v in obj]
+    return obj

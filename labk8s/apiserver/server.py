@@ -18,7 +18,7 @@ from labk8s.api.validation import validate_object_meta, validate_object_meta_upd
 from labk8s.apiserver import deletion, schema
 from labk8s.apiserver.admission.interface import AdmissionChain, Attributes
 from labk8s.apiserver.audit import AuditLog, AuditRecord
-from labk8s.apiserver.codec import decode, deep_copy, encode
+from labk8s.apiserver.codec import decode, decoded_copy, deep_copy, encode
 from labk8s.apiserver.fields import FieldSelector, parse_field_selector
 from labk8s.apiserver.patch import apply_patch
 from labk8s.apiserver.strategies import strategy_for
@@ -129,7 +129,7 @@ class ApiServer:
     def _create(self, rt: ResourceType, obj: Obj, ns: str, user: str, field_validation: str,
                 dry_run: bool) -> Obj:
         schema.check(obj, rt.api_version, rt.kind, strict=field_validation == "Strict")
-        obj = deep_copy(obj)
+        obj = decoded_copy(obj)
         meta: Obj = obj.setdefault("metadata", {})
         if rt.namespaced:
             meta["namespace"] = ns
@@ -214,6 +214,9 @@ class ApiServer:
                namespace: str | None = None) -> Obj:
         rt = self.resource_for(obj)
         meta = obj.get("metadata") or {}
+        if not isinstance(meta, dict):
+            schema.check(obj, rt.api_version, rt.kind)  # raises the decoder's type error
+            raise ApiError.bad_request("metadata must be an object")
         ns = (meta.get("namespace") or namespace or "default") if rt.namespaced else ""
         name = str(meta.get("name") or "")
         try:
@@ -234,7 +237,7 @@ class ApiServer:
         if kv is None:
             raise ApiError.not_found(rt.plural, rt.group, name)
         old = decode(kv.value, kv.mod_revision)
-        new = deep_copy(obj)
+        new = decoded_copy(obj)
         meta: Obj = new.setdefault("metadata", {})
         strategy = strategy_for(rt.group, rt.kind)
         rv = meta.get("resourceVersion")
