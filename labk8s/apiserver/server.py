@@ -174,7 +174,7 @@ class ApiServer:
             raise ApiError.already_exists(rt.plural, rt.group, meta["name"])
         meta["resourceVersion"] = str(res.revision)
         self._notify_cacher(rt)
-        return decode(data, res.revision)
+        return obj  # shared with watchers: callers treat it as immutable (the Cluster facade copies)
 
     def _generate_name(self, base: str) -> str:
         if len(base) > _MAX_GENERATED_NAME_LENGTH:
@@ -313,7 +313,7 @@ class ApiServer:
             raise ApiError.optimistic_lock(rt.plural, rt.group, meta["name"])
         meta["resourceVersion"] = str(res.revision)
         self._notify_cacher(rt)
-        return decode(data, res.revision)
+        return new  # shared with watchers, like the object of a create
 
     def patch(self, rt: ResourceType, namespace: str, name: str, patch: Any, patch_type: str = "merge", *,
               user: str = "admin", subresource: str = "", field_validation: str = "Strict") -> Obj:
@@ -474,7 +474,7 @@ class ApiServer:
             raise ApiError.expired(f"too old resource version: {since} ({exc.compact_revision})") from None
         w.cancel()
         shadow = Cacher.__new__(Cacher)
-        shadow.rt, shadow.watchers, shadow._handoff = rt, [watcher], {}
+        shadow.rt, shadow.watchers, shadow.by_node, shadow._handoff = rt, [watcher], {}, {}
         shadow._on_store_events(replay)
 
     def stop_watch(self, watcher: ApiWatcher) -> None:

@@ -84,21 +84,33 @@ class Cacher:
     def __init__(self, rt: ResourceType, store: Store, handoff: dict[str, tuple[Obj, Obj | None]]) -> None:
         self.rt = rt
         self.watchers: list[ApiWatcher] = []
+        self.by_node: dict[str, list[ApiWatcher]] = {}
         self._handoff = handoff
         self._store_watch = store.watch(rt.key_prefix, store.revision + 1, self._on_store_events)
 
     def add(self, watcher: ApiWatcher) -> None:
-        self.watchers.append(watcher)
+        node = watcher.fields.requires_exact("spec.nodeName") if watcher.fields is not None else None
+        if node:
+            # The cacher's index: a kubelet's watch (spec.nodeName=<node>) only sees its node's pods,
+            # so dispatch does not have to test every kubelet's selector for every pod event.
+            self.by_node.setdefault(node, []).append(watcher)
+        else:
+            self.watchers.append(watcher)
 
     def remove(self, watcher: ApiWatcher) -> None:
         watcher.stop()
         if watcher in self.watchers:
             self.watchers.remove(watcher)
+        for node, found in list(self.by_node.items()):
+            if watcher in found:
+                found.remove(watcher)
+                if not found:
+                    del self.by_node[node]
 
     def _on_store_events(self, events: list[WatchEvent]) -> None:
         for ev in events:
             handed = self._handoff.pop(ev.kv.key, None)
-            if not self.watchers:
+            if not self.watchers and not self.by_node:
                 continue
             if ev.type == "PUT":
                 if handed is not None:
@@ -118,7 +130,16 @@ class Cacher:
             self.dispatch(kind, obj, old)
 
     def dispatch(self, kind: str, obj: Obj, old: Obj | None) -> None:
-        for w in self.watchers:
+        targets = self.watchers
+        if self.by_node:
+            node = (obj.get("spec") or {}).get("nodeName")
+            old_node = (old.get("spec") or {}).get("nodeName") if old is not None else None
+            extra = list(self.by_node.get(node, ())) if node else []
+            if old_node and old_node != node:
+                extra += self.by_node.get(old_node, ())
+            if extra:
+                targets = self.watchers + extra
+        for w in targets:
             if w.stopped:
                 continue
             now = w.matches(obj)
@@ -132,8 +153,12 @@ class Cacher:
                     w.enqueue(("MODIFIED", obj))
             elif now:
                 w.enqueue((kind, obj))
-        if any(w.stopped for w in self.watchers):
+        if any(w.stopped for w in targets):
             self.watchers = [w for w in self.watchers if not w.stopped]
+            for node in list(self.by_node):
+                self.by_node[node] = [w for w in self.by_node[node] if not w.stopped]
+                if not self.by_node[node]:
+                    del self.by_node[node]
 
 
 class WatchCache:

@@ -3,6 +3,10 @@
 A Client is bound to one user (the component's identity), which the audit log records. Requests are
 synchronous: the API server answers at once; what takes time is watch delivery and the actors' own
 named latencies.
+
+The objects that create, update and patch return are shared with watchers and informer caches (no
+copy is made on the hot path): treat them as immutable and copy before changing one. `get` and `list`
+return fresh objects.
 """
 
 from __future__ import annotations

@@ -152,3 +152,18 @@ def test_list_selectors(c: Cluster) -> None:
     assert [p["metadata"]["name"] for p in c.list("po", selector="tier in (web)")] == ["a"]
     assert [p["metadata"]["name"] for p in c.list("pods", selector="tier!=web")] == ["b"]
     assert len(c.list("pods", namespace=None)) == 6  # two here + four static pods in kube-system
+
+
+def test_node_indexed_watch_sees_binding_and_only_its_pods(c: Cluster) -> None:
+    rt = c.api.registry.resolve("pods")
+    seen: dict[str, list[tuple[str, str]]] = {"node-1": [], "node-2": []}
+    for node, got in seen.items():
+        c.api.watch(rt, None, lambda evs, got=got: got.extend((t, o["metadata"]["name"]) for t, o in evs),
+                    field_selector=f"spec.nodeName={node}")
+    c.create(pod("a"))
+    c.create(pod("b", nodeName="node-2"))
+    c.api.bind("default", "a", "node-1")
+    c.delete("pod", "b")
+    c.run(0.001)
+    assert seen["node-1"] == [("ADDED", "a")]
+    assert seen["node-2"] == [("ADDED", "b"), ("MODIFIED", "b")]  # graceful delete marks it first
