@@ -42,13 +42,25 @@ def deep_copy(obj: Any) -> Any:
     return obj
 
 
-def decoded_copy(obj: Any) -> Any:
-    """A deep copy shaped as Go's JSON decoder leaves a typed object: a `null` field is the zero value
-    (omitted), and a `null` list item is the element type's zero value ({} for objects, "" for strings)."""
-    if isinstance(obj, dict):
-        return {k: decoded_copy(v) if isinstance(v, dict | list) else v for k, v in obj.items() if v is not None}
-    if isinstance(obj, list):
-        zero: Any = "" if any(isinstance(v, str) for v in obj) else (
-            0 if any(isinstance(v, int | float) and not isinstance(v, bool) for v in obj) else {})
-        return [zero if v is None else decoded_copy(v) if isinstance(v, dict | list) else v for v in obj]
-    return obj
+def copy_has_null(obj: Any) -> tuple[Any, bool]:
+    """A deep copy of JSON data, and whether it holds any null (which then needs Go's decoding rules)."""
+    found = False
+
+    def walk(v: Any) -> Any:
+        nonlocal found
+        if isinstance(v, dict):
+            out = {}
+            for k, x in v.items():
+                if x is None:
+                    found = True
+                out[k] = walk(x) if isinstance(x, dict | list) else x
+            return out
+        out_list = []
+        for x in v:
+            if x is None:
+                found = True
+            out_list.append(walk(x) if isinstance(x, dict | list) else x)
+        return out_list
+
+    copied = walk(obj) if isinstance(obj, dict | list) else obj
+    return copied, found

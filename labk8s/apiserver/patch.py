@@ -216,10 +216,13 @@ def _smp_list(target: list[Any], patch: list[Any], merge_key: str, item_ref: str
         else:
             result[idx] = _smp_map(result[idx], item, item_ref)
     if order:
-        keys = [o.get(merge_key) for o in order if isinstance(o, dict)]
+        def h(v: Any) -> Any:
+            return repr(v) if isinstance(v, dict | list) else v
+
+        keys = [h(o.get(merge_key)) for o in order if isinstance(o, dict)]
         rank = {k: i for i, k in enumerate(keys)}
-        ordered = sorted((x for x in result if isinstance(x, dict) and x.get(merge_key) in rank),
-                         key=lambda x: rank[x.get(merge_key)])
-        rest = [x for x in result if not (isinstance(x, dict) and x.get(merge_key) in rank)]
+        ordered = sorted((x for x in result if isinstance(x, dict) and h(x.get(merge_key)) in rank),
+                         key=lambda x: rank[h(x.get(merge_key))])
+        rest = [x for x in result if not (isinstance(x, dict) and h(x.get(merge_key)) in rank)]
         result = ordered + rest
     return result

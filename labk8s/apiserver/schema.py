@@ -23,7 +23,20 @@ from __future__ import annotations
 from typing import Any
 
 from labk8s.apiserver import openapi
-from labk8s.apiserver.schema_compile import STR, STRUCT, Compiler, Node
+from labk8s.apiserver.schema_compile import (
+    BOOL,
+    BYTES,
+    FLOAT,
+    INT,
+    INTSTR,
+    LIST,
+    MAP,
+    QUANTITY,
+    STR,
+    STRUCT,
+    Compiler,
+    Node,
+)
 from labk8s.apiserver.schema_walk import DecodeResult, walk
 from labk8s.errors import ApiError
 
@@ -138,3 +151,60 @@ def prune(obj: dict[str, Any], api_version: str, kind: str) -> list[str]:
     for parent, key in result.unknown:
         parent.pop(key, None)
     return list(result.strict)
+
+
+def _zero(node: Node | None) -> Any:
+    """Go's zero value of a decode target, as it re-encodes to JSON."""
+    if node is None:
+        return None
+    code = node.code
+    if code in (STR, BYTES):
+        return ""
+    if code in (INT, INTSTR):
+        return 0
+    if code == FLOAT:
+        return 0
+    if code == BOOL:
+        return False
+    if code == QUANTITY:
+        return "0"
+    if code == STRUCT:
+        return {}
+    return None
+
+
+def _zero_nulls(value: Any, node: Node | None) -> None:
+    if node is None:
+        return
+    if isinstance(value, dict):
+        if node.code == STRUCT:
+            for key in [k for k, v in value.items() if v is None]:
+                del value[key]  # a null field leaves the Go field at its zero value, omitted on output
+            for key, v in value.items():
+                if isinstance(v, dict | list):
+                    _zero_nulls(v, node.fields.get(key))
+        elif node.code == MAP:
+            for key, v in list(value.items()):
+                if v is None:
+                    zero = _zero(node.elem)
+                    if zero is None:
+                        del value[key]
+                    else:
+                        value[key] = zero  # SetMapIndex(key, zero)
+                elif isinstance(v, dict | list):
+                    _zero_nulls(v, node.elem)
+    elif isinstance(value, list) and node.code == LIST:
+        for i, v in enumerate(value):
+            if v is None:
+                value[i] = _zero(node.elem)
+            elif isinstance(v, dict | list):
+                _zero_nulls(v, node.elem)
+
+
+def zero_nulls(obj: dict[str, Any], api_version: str, kind: str) -> None:
+    """Turn JSON nulls into what Go's decoder leaves in a typed object, in place: a null struct field is
+    absent, a null map value is the element's zero value ("" for strings, "0" for quantities), a null
+    list item is the element's zero value ({} for structs)."""
+    node = _SCHEMAS.root(api_version, kind)
+    if node is not None:
+        _zero_nulls(obj, node)

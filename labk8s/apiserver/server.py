@@ -18,7 +18,7 @@ from labk8s.api.validation import validate_object_meta, validate_object_meta_upd
 from labk8s.apiserver import deletion, schema
 from labk8s.apiserver.admission.interface import AdmissionChain, Attributes
 from labk8s.apiserver.audit import AuditLog, AuditRecord
-from labk8s.apiserver.codec import decode, decoded_copy, deep_copy, encode
+from labk8s.apiserver.codec import copy_has_null, decode, deep_copy, encode
 from labk8s.apiserver.fields import FieldSelector, parse_field_selector
 from labk8s.apiserver.patch import apply_patch
 from labk8s.apiserver.strategies import strategy_for
@@ -129,7 +129,7 @@ class ApiServer:
     def _create(self, rt: ResourceType, obj: Obj, ns: str, user: str, field_validation: str,
                 dry_run: bool) -> Obj:
         schema.check(obj, rt.api_version, rt.kind, strict=field_validation == "Strict")
-        obj = decoded_copy(obj)
+        obj = self._decoded(obj, rt)
         meta: Obj = obj.setdefault("metadata", {})
         if rt.namespaced:
             meta["namespace"] = ns
@@ -175,6 +175,16 @@ class ApiServer:
         meta["resourceVersion"] = str(res.revision)
         self._notify_cacher(rt)
         return obj  # shared with watchers: callers treat it as immutable (the Cluster facade copies)
+
+    @staticmethod
+    def _decoded(obj: Obj, rt: ResourceType) -> Obj:
+        """The request body as the server holds it after decoding into the Go type (nulls as zero values)."""
+        copied, has_null = copy_has_null(obj)
+        if has_null:
+            schema.zero_nulls(copied, rt.api_version, rt.kind)
+            if not isinstance(copied.get("metadata"), dict):
+                copied["metadata"] = {}
+        return copied
 
     def _generate_name(self, base: str) -> str:
         if len(base) > _MAX_GENERATED_NAME_LENGTH:
@@ -237,7 +247,7 @@ class ApiServer:
         if kv is None:
             raise ApiError.not_found(rt.plural, rt.group, name)
         old = decode(kv.value, kv.mod_revision)
-        new = decoded_copy(obj)
+        new = self._decoded(obj, rt)
         meta: Obj = new.setdefault("metadata", {})
         strategy = strategy_for(rt.group, rt.kind)
         rv = meta.get("resourceVersion")

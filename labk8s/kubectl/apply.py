@@ -49,7 +49,13 @@ def apply_object(client: Client, obj: Obj, namespace: str | None) -> Obj:
             raise
         return client.create(annotated, ns or None)
     original_text = ((live.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
-    original = json.loads(original_text) if original_text else {}
+    try:
+        original = json.loads(original_text) if original_text else {}
+    except ValueError as err:
+        raise ApiError.bad_request(f"error when creating patch with:\nobject:\n{json.dumps(obj)}\nfor: "
+                                   f"{LAST_APPLIED}: {err}") from None
+    if not isinstance(original, dict):
+        original = {}
     patch = three_way_patch(original, annotated, live, root_ref(rt.api_version, rt.kind))
     if not patch:
         return live
@@ -92,7 +98,9 @@ def _map_patch(original: Obj, modified: Obj, current: Obj, ref: str | None) -> O
 def _list_patch(original: list[Any], modified: list[Any], current: list[Any], key: str,
                 item_ref: str | None) -> tuple[list[Any], list[Any]]:
     def by_key(items: list[Any]) -> dict[Any, Obj]:
-        return {x.get(key): x for x in items if isinstance(x, dict)}
+        # Merge keys are scalars in valid objects; an ill-typed one (a dict) is keyed by its JSON text so
+        # the patch still reaches the server, which rejects it with the decoder's 400.
+        return {_hashable(x.get(key)): x for x in items if isinstance(x, dict)}
 
     orig, cur = by_key(original), by_key(current)
     out: list[Any] = []
@@ -100,16 +108,20 @@ def _list_patch(original: list[Any], modified: list[Any], current: list[Any], ke
     for item in modified:
         if not isinstance(item, dict):
             continue
-        k = item.get(key)
+        k = _hashable(item.get(key))
         if k in cur:
             sub = _map_patch(orig.get(k, {}), item, cur[k], item_ref)
             if sub:
-                sub[key] = k
+                sub[key] = item.get(key)
                 out.append(sub)
         else:
             out.append(item)
-    new_keys = {x.get(key) for x in modified if isinstance(x, dict)}
+    new_keys = {_hashable(x.get(key)) for x in modified if isinstance(x, dict)}
     for k in orig:
         if k not in new_keys and k in cur:
-            out.append({"$patch": "delete", key: k})
+            out.append({"$patch": "delete", key: orig[k].get(key)})
     return out, order
+
+
+def _hashable(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value

@@ -298,6 +298,12 @@ def _load_yaml_chunk(chunk: str, source: str) -> Any:
         raise _parse_error(f"error converting YAML to JSON: {message}", source, line) from None
     except ValueError as err:
         raise _parse_error(f"error converting YAML to JSON: {err}", source) from None
+    except (IndexError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as err:
+        # PyYAML's constructors fail this way on some ill-typed tagged scalars (`!!int ` with no value);
+        # go-yaml rejects the same input with a decode error.
+        tag = re.search(r"!!(\w+)[ \t]*(?:\n|$)", chunk)
+        detail = f"cannot decode !!null `` as a !!{tag.group(1)}" if tag else f"cannot decode: {err}"
+        raise _parse_error(f"error converting YAML to JSON: yaml: {detail}", source) from None
     finally:
         loader.dispose()
 

@@ -313,6 +313,11 @@ class ServiceStrategy(Strategy):
     def prepare_for_update(self, new: Obj, old: Obj) -> None:
         super().prepare_for_update(new, old)
         spec, ospec = new.setdefault("spec", {}), old.get("spec") or {}
+        # normalizeClusterIPs (registry/core/service/storage): a client that changed only the singular
+        # clusterIP meant the primary of clusterIPs.
+        if spec.get("clusterIP") and spec.get("clusterIP") != ospec.get("clusterIP") and \
+                spec.get("clusterIPs") == ospec.get("clusterIPs") and spec.get("clusterIPs"):
+            spec["clusterIPs"] = [spec["clusterIP"]] + list(spec["clusterIPs"][1:])
         # patchAllocatedValues: keep allocated values the client left out.
         if spec.get("type") != "ExternalName" and ospec.get("type") != "ExternalName":
             if not spec.get("clusterIP") and ospec.get("clusterIP"):
