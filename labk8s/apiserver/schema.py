@@ -31,9 +31,11 @@ from labk8s.apiserver.schema_compile import (
     INTSTR,
     LIST,
     MAP,
+    MICROTIME,
     QUANTITY,
     STR,
     STRUCT,
+    TIME,
     Compiler,
     Node,
 )
@@ -179,6 +181,9 @@ def _zero_nulls(value: Any, node: Node | None) -> None:
     if isinstance(value, dict):
         if node.code == STRUCT:
             for key in [k for k, v in value.items() if v is None]:
+                field = node.fields.get(key)
+                if field is not None and field.code in (TIME, MICROTIME):
+                    continue  # a zero metav1.Time marshals as null (lastProbeTime: null)
                 del value[key]  # a null field leaves the Go field at its zero value, omitted on output
             for key, v in value.items():
                 if isinstance(v, dict | list):

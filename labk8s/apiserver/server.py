@@ -250,6 +250,10 @@ class ApiServer:
         new = self._decoded(obj, rt)
         meta: Obj = new.setdefault("metadata", {})
         strategy = strategy_for(rt.group, rt.kind)
+        uid = meta.get("uid")
+        if uid and uid != old["metadata"].get("uid"):
+            raise ApiError.conflict(rt.plural, rt.group, name, f"Precondition failed: UID in precondition: {uid}, "
+                                    f"UID in object meta: {old['metadata'].get('uid')}")
         rv = meta.get("resourceVersion")
         if rv:
             if str(rv) != str(kv.mod_revision):

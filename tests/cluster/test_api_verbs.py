@@ -167,3 +167,20 @@ def test_node_indexed_watch_sees_binding_and_only_its_pods(c: Cluster) -> None:
     c.run(0.001)
     assert seen["node-1"] == [("ADDED", "a")]
     assert seen["node-2"] == [("ADDED", "b"), ("MODIFIED", "b")]  # graceful delete marks it first
+
+
+def test_uid_precondition_in_update(c: Cluster) -> None:
+    c.create(pod("foo"))
+    with pytest.raises(ApiError) as info:
+        c.patch("pod", "foo", {"metadata": {"uid": "not-the-uid"}})
+    assert info.value.code == 409
+    assert info.value.message.startswith('Operation cannot be fulfilled on pods "foo": Precondition failed: UID in '
+                                         "precondition: not-the-uid, UID in object meta: ")
+
+
+def test_null_time_in_a_condition_is_kept(c: Cluster) -> None:
+    p = c.create(pod("foo", nodeName="node-1"))
+    p["status"] = {"phase": "Pending", "conditions": [{"type": "DisruptionTarget", "status": "True",
+                                                        "lastProbeTime": None, "reason": "X"}]}
+    out = c.api.update(p, subresource="status")
+    assert out["status"]["conditions"][0]["lastProbeTime"] is None
