@@ -8,6 +8,7 @@ served by per-resource cachers (watch.py). Every request is recorded in the audi
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,8 @@ Obj = dict[str, Any]
 #: utilrand alphabet used by the name generator (no vowels, no 0/1/3).
 _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 _MAX_GENERATED_NAME_LENGTH = 63 - 5
+#: Lists at least this long are decoded with the cyclic garbage collector paused.
+BULK_DECODE = 1_000
 
 
 class ApiServer:
@@ -86,7 +89,17 @@ class ApiServer:
     def read_all(self, rt: ResourceType, namespace: str | None) -> list[Obj]:
         prefix = rt.key_prefix if namespace is None or not rt.namespaced else f"{rt.key_prefix}{namespace}/"
         kvs, _ = self.store.range(prefix)
-        return [decode(kv.value, kv.mod_revision) for kv in kvs]
+        if len(kvs) < BULK_DECODE:
+            return [decode(kv.value, kv.mod_revision) for kv in kvs]
+        # Decoding builds only acyclic dicts and lists; pausing the cyclic collector meanwhile saves its
+        # repeated full scans of a large heap (reference counting still frees everything).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [decode(kv.value, kv.mod_revision) for kv in kvs]
+        finally:
+            if enabled:
+                gc.enable()
 
     def cached(self, rt: ResourceType, namespace: str, name: str) -> Obj | None:
         """A shared, read-only object from the watch cache (admission's listers)."""
