@@ -19,3 +19,10 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """`%load_ext labk8s`: registers the `%kubectl` line and cell magic (IPython is imported lazily)."""
+    from labk8s.widgets.magics import load_ipython_extension as load
+
+    load(ipython)

@@ -1,0 +1,267 @@
+"""Headless widget tests: construct the Stepper and the views, click, and assert on their state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+
+from labk8s import Cluster
+from labk8s.analysis import explainer_of
+from labk8s.widgets import (
+    ClusterView,
+    EventLog,
+    GraphView,
+    ObjectInspector,
+    SchedulerExplain,
+    Stepper,
+    TimelineView,
+    View,
+)
+
+Obj = dict[str, Any]
+
+
+def pod(name: str, node: str | None = None, namespace: str = "default", cpu: str = "500m") -> Obj:
+    spec: Obj = {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": cpu}}}]}
+    if node:
+        spec["nodeName"] = node
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def scenario(seed: int) -> Cluster:
+    """Two pods waiting in a namespace that is being deleted: the namespace controller's Steps remove them."""
+    c = Cluster(nodes=2, seed=seed)
+    c.create(pod("web", "node-1"))
+    c.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "demo"}})
+    c.create(pod("a", namespace="demo"))
+    c.create(pod("b", namespace="demo"))
+    c.run(1)
+    c.delete("namespace", "demo")
+    return c
+
+
+def all_views(s: Stepper | Cluster) -> list[View]:
+    return [ClusterView(s), EventLog(s), ObjectInspector(s), TimelineView(s), SchedulerExplain(s),
+            GraphView(s, "topology"), GraphView(s, "talks")]
+
+
+def closed(w: widgets.Widget) -> bool:
+    return w.comm is None
+
+
+def step_until(s: Stepper, predicate: Any, limit: int = 50) -> int:
+    for n in range(1, limit + 1):
+        s.step_button.click()
+        if predicate():
+            return n
+    raise AssertionError(f"not true after {limit} Step clicks")
+
+
+def test_step_click_processes_one_event_and_updates_the_readout() -> None:
+    s = Stepper(scenario, seed=0)
+    before = s.cluster.loop.processed
+    assert f"{before} events processed" in s.readout.value
+    s.step_button.click()
+    assert s.cluster.loop.processed == before + 1
+    assert f"{before + 1} events processed" in s.readout.value
+    assert s.last_event is not None and s.last_event.startswith("t=1.000s ")
+    assert repr(s).startswith("Stepper(t=1.000s, revision=")
+
+
+def test_run_button_advances_virtual_time_by_the_given_seconds() -> None:
+    s = Stepper(scenario, seed=0)
+    s.run_seconds.value = 7.5
+    s.run_button.click()
+    assert s.cluster.now == 8.5
+    assert "t=8.500s" in s.readout.value
+    assert s.last_event is not None and s.last_event.startswith("ran 7.5s: ")
+
+
+def test_views_rerender_when_a_step_changes_what_they_show() -> None:
+    s = Stepper(scenario, seed=0)
+    view = ClusterView(s, namespace="demo")
+    assert "not scheduled</b> (2)" in view.html.value
+    assert repr(view) == "ClusterView(t=1.000s: 3 nodes (3 Ready), 2 pods: Pending 2)"
+    step_until(s, lambda: "not scheduled" not in view.html.value)
+    assert view.summary().endswith("0 pods")
+    for _ in range(5):  # a Step redraws the view only if it changed the store
+        renders, revision = view.renders, s.cluster.store.revision
+        s.step()
+        assert view.renders == renders + (s.cluster.store.revision != revision)
+
+
+def test_cluster_view_fills_nodes_with_requests() -> None:
+    c = Cluster(nodes=1, node_cpu="2", seed=0)
+    c.create(pod("x", "node-1", cpu="500m"))
+    c.create(pod("y", "node-1", cpu="1"))
+    view = ClusterView(c)
+    assert "cpu 1.5/2" in view.html.value
+    assert "width:25.00%" in view.html.value and "width:50.00%" in view.html.value
+    assert "default/x: Pending" in view.html.value
+
+
+def test_every_view_constructs_renders_and_closes_cleanly() -> None:
+    s = Stepper(scenario, seed=0)
+    views = all_views(s)
+    assert s.followers == views
+    owned = [w for v in views for w in v._owned]
+    assert owned and not any(closed(w) for w in owned)
+    for _ in range(3):
+        s.step_button.click()
+    assert all(v.renders >= 1 for v in views)
+    for v in views:
+        bundle = v._repr_mimebundle_()
+        assert bundle["text/plain"] == repr(v)
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+    first_owned = list(views[0]._owned)
+    views[0].close()
+    assert views[0].closed and views[0] not in s.followers
+    assert all(closed(w) for w in first_owned)
+    assert not any(closed(w) for w in views[1]._owned)
+    s.close()
+    assert all(v.closed for v in views) and all(closed(w) for w in owned)
+    assert s.followers == []
+    assert closed(s.step_button) and closed(s.ticker.play) and closed(s.widget)
+    assert repr(s) == "Stepper(closed)"
+    assert [r for r in s.cluster.api.audit.records() if r.user == "labk8s-recorder"]
+    assert s.recorder is not None and s.recorder.stopped
+
+
+def test_reset_rebuilds_the_scenario_with_the_same_seed() -> None:
+    s = Stepper(scenario, seed=4)
+    view = ClusterView(s, namespace="demo")
+    inspector = ObjectInspector(s, "pods", "a", "demo")
+    start = (s.cluster.loop.processed, s.cluster.store.revision, repr(view), inspector.summary())
+    first = s.cluster
+    step_until(s, lambda: "not scheduled" not in view.html.value)
+    s.reset_button.click()
+    assert s.cluster is not first and s.resets == 1
+    assert (s.cluster.loop.processed, s.cluster.store.revision, repr(view), inspector.summary()) == start
+    assert "not scheduled</b> (2)" in view.html.value
+    assert first.get("pod", "web")["metadata"]["uid"] == s.cluster.get("pod", "web")["metadata"]["uid"]
+
+
+def test_reset_needs_a_scenario() -> None:
+    s = Stepper(Cluster(nodes=1, seed=0))
+    assert s.reset_button.disabled
+    with pytest.raises(ValueError, match="cannot reset"):
+        s.reset()
+
+
+def test_play_ticks_advance_speed_seconds_of_virtual_time() -> None:
+    s = Stepper(scenario, seed=0, speed=2.0, interval_ms=500)
+    timeline = TimelineView(s)
+    s.ticker.play.value += 1  # what the browser's timer does while playing
+    s.ticker.play.value += 1
+    assert s.cluster.now == 1.0 + 2 * 2.0 * 0.5
+    assert s.ticker.ticks == 2
+    s.ticker.play.value = 0  # the stop button rewinds: not a tick
+    assert s.ticker.ticks == 2 and s.cluster.now == 3.0
+    assert timeline.summary().startswith("t=3.000s")
+    s.speed.value = 10.0
+    s.ticker.play.value = 1
+    assert s.cluster.now == 8.0
+
+
+def test_event_log_shows_kubectl_event_columns() -> None:
+    c = Cluster(nodes=1, seed=0)
+    c.create({"apiVersion": "v1", "kind": "Event",
+              "metadata": {"name": "web.1", "namespace": "default"},
+              "involvedObject": {"kind": "Pod", "name": "web", "namespace": "default"},
+              "reason": "BackOff", "message": "Back-off restarting failed container", "type": "Warning",
+              "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:00:00Z", "count": 1,
+              "source": {"component": "kubelet"}})
+    c.run(30)
+    log = EventLog(c, namespace="default")
+    for header in ("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"):
+        assert f">{header}<" in log.html.value
+    assert ">30s<" in log.html.value and ">pod/web<" in log.html.value
+    assert repr(log) == "EventLog(t=30.000s: 1 events, 1 warnings)"
+
+
+def test_object_inspector_shows_yaml_and_history() -> None:
+    c = Cluster(nodes=1, seed=0)
+    c.create(pod("web"))
+    inspector = ObjectInspector(c, "pods", "web")
+    assert inspector.selected == "default/web"
+    assert "name: web" in inspector.yaml.value
+    c.patch("pod", "web", {"metadata": {"labels": {"tier": "front"}}})
+    c.run(1)
+    inspector.refresh()
+    history = inspector.history()
+    assert [ch.type for ch in history] == ["ADDED", "MODIFIED"]
+    assert "+ metadata.labels.tier: front" in inspector.history_html.value
+    assert inspector.summary().endswith("2 versions recorded")
+    inspector.select("nodes", "node-1")
+    assert inspector.kind_picker.value == "Node" and inspector.selected == "node-1"
+    assert "kind: Node" in inspector.yaml.value
+    c.delete("pod", "web")
+    inspector.select("pods", "web")
+    assert "was deleted" in inspector.yaml.value
+    inspector.close()
+    assert inspector._own_recorder is None
+
+
+def test_scheduler_explain_reads_the_documented_shape() -> None:
+    c = Cluster(nodes=2, seed=0)
+    c.create(pod("web"))
+    calls: list[tuple[str, str]] = []
+
+    def explain(namespace: str, name: str) -> dict[str, Any] | None:
+        calls.append((namespace, name))
+        return {"pod": f"{namespace}/{name}", "time_ms": 0, "result": "Scheduled", "node": "node-2", "message": "",
+                "nodes": [{"name": "node-1", "feasible": True, "filters": [], "scores": {"NodeResourcesFit": 37},
+                           "total": 37},
+                          {"name": "node-2", "feasible": True, "filters": [], "scores": {"NodeResourcesFit": 50},
+                           "total": 50}]}
+
+    view = SchedulerExplain(c, "web", explain=explain)
+    assert calls == [("default", "web")]
+    assert repr(view) == "SchedulerExplain(pod default/web: Scheduled on node-2, 2/2 nodes feasible)"
+    assert "background:#e8f0fe'><td style='padding:1px 8px 1px 0;white-space:pre'>node-2" in view.html.value
+    if explainer_of(c) is None:
+        assert SchedulerExplain(c, "web").summary() == "pod default/web: no scheduler"
+
+
+def test_graph_view_redraws_only_when_the_graph_changes() -> None:
+    c = Cluster(nodes=1, seed=0)
+    view = GraphView(c, "topology")
+    png = view.image.value
+    assert png[:4] == b"\x89PNG" and view.renders == 1
+    c.run(5)
+    assert view.refresh() is False and view.image.value == png
+    c.create(pod("web", "node-1"))
+    assert view.refresh() is True and view.image.value != png
+    with pytest.raises(ValueError, match="unknown graph"):
+        GraphView(c, "nope")
+
+
+def _cluster_with_scheduler() -> Cluster:
+    """A cluster whose scheduler runs: the one the Cluster wires, else one started here the same way."""
+    c = Cluster(nodes=2, node_cpu="1", seed=0)
+    if explainer_of(c) is None:
+        scheduler_module = pytest.importorskip("labk8s.scheduler.scheduler")
+        from labk8s.client.client import Client
+
+        scheduler = scheduler_module.Scheduler(Client(c.api, "kube-scheduler"), c.rng.child("kube-scheduler"))
+        scheduler.start()
+        c.scheduler = scheduler  # type: ignore[attr-defined]
+    return c
+
+
+def test_scheduler_explain_with_the_real_scheduler() -> None:
+    c = _cluster_with_scheduler()
+    c.create(pod("fits", cpu="500m"))
+    c.create(pod("too-big", cpu="2"))
+    view = SchedulerExplain(c, "fits")
+    assert view.summary() == "pod default/fits: not tried yet"
+    c.run(5)
+    view.refresh()
+    node = c.get("pod", "fits")["spec"]["nodeName"]
+    assert view.summary() == f"pod default/fits: Scheduled on {node}, 2/3 nodes feasible"
+    assert "TaintToleration" in view.html.value  # why the control-plane node was filtered out
+    view.select("too-big")
+    assert view.summary() == "pod default/too-big: Unschedulable, 0/3 nodes feasible"
+    assert "Insufficient cpu" in view.html.value
