@@ -390,9 +390,13 @@ class ApiServer:
         new["spec"]["nodeName"] = node_name
         status = new.setdefault("status", {})
         conds = [c for c in status.get("conditions", []) if c.get("type") != "PodScheduled"]
-        conds.append({"type": "PodScheduled", "status": "True", "lastProbeTime": None,
-                      "lastTransitionTime": format_rfc3339(self.loop.now_ms)})
+        cond: Obj = {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                     "lastTransitionTime": format_rfc3339(self.loop.now_ms)}
+        if "generation" in new["metadata"]:
+            cond["observedGeneration"] = new["metadata"]["generation"]  # v1.35+: conditions carry it
+        conds.append(cond)
         status["conditions"] = conds
+        status.pop("nominatedNodeName", None)  # the binding clears a nomination (v1.35+)
         self._commit_update(rt, key, new, old, kv.mod_revision)
         self._audit(user, "create", rt, "binding", namespace, name, 201)
 
@@ -501,7 +505,8 @@ class ApiServer:
             raise ApiError.expired(f"too old resource version: {since} ({exc.compact_revision})") from None
         w.cancel()
         shadow = Cacher.__new__(Cacher)
-        shadow.rt, shadow.watchers, shadow.by_node, shadow._handoff = rt, [watcher], {}, {}
+        shadow.rt, shadow.watchers, shadow._handoff = rt, [watcher], {}
+        shadow.indexed = {}
         shadow._on_store_events(replay)
 
     def stop_watch(self, watcher: ApiWatcher) -> None:

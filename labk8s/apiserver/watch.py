@@ -28,6 +28,14 @@ WatchCallback = Callable[[list[ApiEvent]], None]
 #: Time from a committed write to its delivery to watchers (the watch cache and HTTP stream are in-process
 #: in a real server and take well under a millisecond; zero keeps the timelines readable).
 WATCH_DELIVERY_LATENCY_MS = 0
+#: Field selectors the cacher indexes watchers by (kube-apiserver's watch cache indexers).
+INDEXED_FIELDS = ("spec.nodeName", "metadata.name")
+
+
+def _field_value(obj: Obj, field: str) -> str | None:
+    if field == "metadata.name":
+        return obj["metadata"].get("name")
+    return (obj.get("spec") or {}).get("nodeName")
 
 
 class ApiWatcher:
@@ -84,33 +92,35 @@ class Cacher:
     def __init__(self, rt: ResourceType, store: Store, handoff: dict[str, tuple[Obj, Obj | None]]) -> None:
         self.rt = rt
         self.watchers: list[ApiWatcher] = []
-        self.by_node: dict[str, list[ApiWatcher]] = {}
+        self.indexed: dict[str, dict[str, list[ApiWatcher]]] = {f: {} for f in INDEXED_FIELDS}
         self._handoff = handoff
         self._store_watch = store.watch(rt.key_prefix, store.revision + 1, self._on_store_events)
 
     def add(self, watcher: ApiWatcher) -> None:
-        node = watcher.fields.requires_exact("spec.nodeName") if watcher.fields is not None else None
-        if node:
-            # The cacher's index: a kubelet's watch (spec.nodeName=<node>) only sees its node's pods,
-            # so dispatch does not have to test every kubelet's selector for every pod event.
-            self.by_node.setdefault(node, []).append(watcher)
-        else:
-            self.watchers.append(watcher)
+        for field in INDEXED_FIELDS:
+            value = watcher.fields.requires_exact(field) if watcher.fields is not None else None
+            if value:
+                # The cacher's index: a kubelet's watches (spec.nodeName=<node>, metadata.name=<node>)
+                # only see their node's objects, so dispatch does not test every kubelet's selector.
+                self.indexed[field].setdefault(value, []).append(watcher)
+                return
+        self.watchers.append(watcher)
 
     def remove(self, watcher: ApiWatcher) -> None:
         watcher.stop()
         if watcher in self.watchers:
             self.watchers.remove(watcher)
-        for node, found in list(self.by_node.items()):
-            if watcher in found:
-                found.remove(watcher)
-                if not found:
-                    del self.by_node[node]
+        for index in self.indexed.values():
+            for value, found in list(index.items()):
+                if watcher in found:
+                    found.remove(watcher)
+                    if not found:
+                        del index[value]
 
     def _on_store_events(self, events: list[WatchEvent]) -> None:
         for ev in events:
             handed = self._handoff.pop(ev.kv.key, None)
-            if not self.watchers and not self.by_node:
+            if not self.watchers and not any(self.indexed.values()):
                 continue
             if ev.type == "PUT":
                 if handed is not None:
@@ -131,14 +141,18 @@ class Cacher:
 
     def dispatch(self, kind: str, obj: Obj, old: Obj | None) -> None:
         targets = self.watchers
-        if self.by_node:
-            node = (obj.get("spec") or {}).get("nodeName")
-            old_node = (old.get("spec") or {}).get("nodeName") if old is not None else None
-            extra = list(self.by_node.get(node, ())) if node else []
-            if old_node and old_node != node:
-                extra += self.by_node.get(old_node, ())
-            if extra:
-                targets = self.watchers + extra
+        extra: list[ApiWatcher] = []
+        for field, index in self.indexed.items():
+            if not index:
+                continue
+            value = _field_value(obj, field)
+            if value:
+                extra += index.get(value, ())
+            old_value = _field_value(old, field) if old is not None else None
+            if old_value and old_value != value:
+                extra += index.get(old_value, ())
+        if extra:
+            targets = self.watchers + extra
         for w in targets:
             if w.stopped:
                 continue
@@ -155,10 +169,11 @@ class Cacher:
                 w.enqueue((kind, obj))
         if any(w.stopped for w in targets):
             self.watchers = [w for w in self.watchers if not w.stopped]
-            for node in list(self.by_node):
-                self.by_node[node] = [w for w in self.by_node[node] if not w.stopped]
-                if not self.by_node[node]:
-                    del self.by_node[node]
+            for index in self.indexed.values():
+                for value in list(index):
+                    index[value] = [w for w in index[value] if not w.stopped]
+                    if not index[value]:
+                        del index[value]
 
 
 class WatchCache:

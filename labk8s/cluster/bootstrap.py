@@ -27,22 +27,19 @@ def namespace(name: str) -> Obj:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
 
 
-def static_pod(component: str, node: Obj, control_plane_ip: str) -> Obj:
-    """A mirror pod: what the kubelet posts for a static pod found in /etc/kubernetes/manifests."""
-    node_name = node["metadata"]["name"]
+CONTROL_PLANE_COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")
+
+
+def static_pod_manifest(component: str) -> Obj:
+    """The manifest kubeadm writes to /etc/kubernetes/manifests/<component>.yaml; the control-plane
+    kubelet runs it and posts its mirror pod `<component>-control-plane`."""
     container: Obj = {"name": component, "image": IMAGES[component], "imagePullPolicy": "IfNotPresent",
-                      "command": [component], "resources": {"requests": dict(_REQUESTS[component])}}
+                      "resources": {"requests": dict(_REQUESTS[component])}}
     return {
         "apiVersion": "v1", "kind": "Pod",
-        "metadata": {
-            "name": f"{component}-{node_name}", "namespace": "kube-system",
-            "labels": {"component": component, "tier": "control-plane"},
-            "annotations": {"kubernetes.io/config.source": "file", "kubernetes.io/config.mirror": "",
-                            "kubernetes.io/config.seen": "2026-01-01T00:00:00.000000000Z"},
-            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node_name,
-                                 "uid": node["metadata"]["uid"], "controller": True}],
-        },
-        "spec": {"containers": [container], "hostNetwork": True, "nodeName": node_name,
+        "metadata": {"name": component, "namespace": "kube-system",
+                     "labels": {"component": component, "tier": "control-plane"}},
+        "spec": {"containers": [container], "hostNetwork": True,
                  "priorityClassName": "system-node-critical", "priority": 2000001000,
                  "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
                  "tolerations": [{"effect": "NoExecute", "operator": "Exists"}]},

@@ -11,6 +11,7 @@ import builtins
 import gc
 import math
 import os
+import shlex
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +22,15 @@ from labk8s.apiserver.codec import deep_copy
 from labk8s.apiserver.server import ApiServer
 from labk8s.client.client import Client
 from labk8s.cluster import bootstrap
-from labk8s.cluster.nodes import NodeSpec, node_ip, node_object
+from labk8s.cluster.machines import Machine, build_machine
+from labk8s.cluster.nodes import NodeSpec, node_ip
 from labk8s.controllers.manager import ControllerManager, stored_resources
 from labk8s.errors import ApiError
 from labk8s.kubectl import apply as kubectl_apply
 from labk8s.kubectl.cli import Kubectl
 from labk8s.kubectl.manifest import load_manifests
+from labk8s.node.images.registry import Registry
+from labk8s.scheduler.scheduler import Scheduler
 from labk8s.store import Store
 
 Obj = dict[str, Any]
@@ -60,13 +64,17 @@ class Cluster:
                              admission=default_admission_chain())
         self._client = Client(self.api, USER)
         self._system = Client(self.api, "kubeadm")
-        self._node_specs: list[NodeSpec] = []
-        self._node_index: dict[str, int] = {}
+        #: The image registry every node pulls from (`c.registry.push(...)`, `c.registry.delete(...)`).
+        self.registry = Registry()
+        self.machines: dict[str, Machine] = {}
+        self._next_index = 0
         specs = self._parse_nodes(nodes, node_cpu, node_memory)
         self._bootstrap(specs)
-        self.controller_manager = ControllerManager(Client(self.api, "kube-controller-manager"))
+        self.controller_manager = ControllerManager(Client(self.api, "system:kube-controller-manager"))
         self.controller_manager.start()
-        self._kubectl = Kubectl(Client(self.api, USER))
+        self.scheduler = Scheduler(Client(self.api, "system:kube-scheduler"), self.rng.child("kube-scheduler"))
+        self.scheduler.start()
+        self._kubectl = Kubectl(Client(self.api, USER), logs=self._logs)
 
     # -- construction -------------------------------------------------------------------------------
     @staticmethod
@@ -90,27 +98,28 @@ class Cluster:
         for ns in bootstrap.SYSTEM_NAMESPACES:
             sys.create(bootstrap.namespace(ns))
         for spec in specs:
-            self._register_node(spec)
-        cp = self.get("node", "control-plane")
-        cp_ip = node_ip(0)
-        for component in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"):
-            sys.create(bootstrap.static_pod(component, cp, cp_ip))
+            self._start_machine(spec)
         sys.create(bootstrap.kubernetes_service())
-        for obj in bootstrap.kubernetes_endpoints(cp_ip):
+        for obj in bootstrap.kubernetes_endpoints(node_ip(0)):
             sys.create(obj)
         if self.addons:
             sys.create(bootstrap.kube_dns_service())
         sys.create(bootstrap.default_storage_class())
 
-    def _register_node(self, spec: NodeSpec) -> Obj:
-        index = len(self._node_specs)
-        self._node_specs.append(spec)
-        self._node_index[spec.name] = index
-        obj = node_object(spec, index, self.loop.now_ms)
-        status = obj.pop("status")
-        created = deep_copy(self._system.create(obj))
-        created["status"] = status
-        return deep_copy(self._system.update_status(created))
+    def _start_machine(self, spec: NodeSpec) -> Machine:
+        """Boot a machine: its containerd and kubelet; the kubelet registers the Node."""
+        # Machine indexes (IP, podCIDR) only ever grow: a removed machine's address is not reused.
+        machine = build_machine(spec, self._next_index, self.api, self.loop, self.rng, self.registry)
+        self._next_index += 1
+        self.machines[spec.name] = machine
+        machine.kubelet.start()
+        return machine
+
+    def _machine(self, name: str) -> Machine:
+        found = self.machines.get(name)
+        if found is None:
+            raise ApiError.not_found("nodes", "", name)
+        return found
 
     # -- objects ------------------------------------------------------------------------------------
     def _rt(self, kind: str) -> ResourceType:
@@ -166,15 +175,70 @@ class Cluster:
         items.sort(key=lambda e: (e.get("lastTimestamp") or "", int(e["metadata"]["resourceVersion"])))
         return items
 
-    # -- nodes --------------------------------------------------------------------------------------
+    # -- nodes and containers --------------------------------------------------------------------------
     def add_node(self, spec: dict[str, Any]) -> Obj:
+        """A new machine joins: its kubelet registers the Node."""
         ns = NodeSpec.from_dict(spec, "4", "16Gi")
-        if ns.name in self._node_index:
+        if ns.name in self.machines:
             raise ApiError.already_exists("nodes", "", ns.name)
-        return self._register_node(ns)
+        self._start_machine(ns)
+        return self.get("node", ns.name)
 
     def remove_node(self, name: str) -> None:
+        """The machine is switched off for good and its Node deleted (`kubectl delete node`)."""
+        machine = self._machine(name)
+        if machine.powered:
+            machine.kubelet.power_off()
+            machine.powered = False
         self._system.delete(self._rt("node"), "", name)
+        del self.machines[name]
+
+    def fail_node(self, name: str) -> None:
+        """The machine loses power: containers stop, heartbeats stop; the control plane notices later."""
+        machine = self._machine(name)
+        if machine.powered:
+            machine.kubelet.power_off()
+            machine.powered = False
+
+    def recover_node(self, name: str) -> None:
+        """Power comes back: the kubelet starts again and reconciles its pods with the API."""
+        machine = self._machine(name)
+        if not machine.powered:
+            machine.kubelet.power_on()
+            machine.powered = True
+
+    def _pod_machine(self, pod: str, namespace: str) -> Machine:
+        node = (self.get("pod", pod, namespace).get("spec") or {}).get("nodeName")
+        if not node or node not in self.machines:
+            raise ApiError.bad_request(f"pod {pod} does not have a host assigned")
+        return self.machines[node]
+
+    def kill_container(self, pod: str, container: str | None = None, namespace: str = "default",
+                       exit_code: int = 137) -> None:
+        """The container's main process dies with `exit_code` (137: killed, as by the OOM killer)."""
+        self._pod_machine(pod, namespace).kubelet.kill_container(namespace, pod, container, exit_code)
+
+    def exec(self, pod: str, command: str | builtins.list[str], namespace: str = "default", container: str | None = None,
+             timeout: float = 60) -> str:
+        """Like `kubectl exec pod -- command`: the command's output (stdout then stderr)."""
+        argv = shlex.split(command) if isinstance(command, str) else list(command)
+        result: builtins.list[tuple[int, str, str]] = []
+        self._pod_machine(pod, namespace).kubelet.exec(namespace, pod, argv, lambda code, out, err: result.append(
+            (code, out, err)), container)
+        deadline = self.loop.now_ms + seconds_to_ms(timeout)
+        while not result and self.loop.peek() is not None and self.loop.peek() <= deadline:  # type: ignore[operator]
+            self.loop.step()
+        if not result:
+            raise TimeoutError(f"command did not finish within {timeout:g}s of virtual time")
+        _, out, err = result[0]
+        return out + err
+
+    def node_exec(self, node: str, command: str) -> str:
+        """A shell on the node: crictl ps|pods|images, ls/cat of /etc/cni/net.d and /var/lib/cni, ip route."""
+        return str(self._machine(node).shell()(command))
+
+    def _logs(self, namespace: str, pod: str, container: str | None, previous: bool, tail: int | None) -> str:
+        return self._pod_machine(pod, namespace).kubelet.logs(namespace, pod, container, previous, tail)
 
     # -- time ---------------------------------------------------------------------------------------
     @property

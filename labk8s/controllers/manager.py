@@ -7,7 +7,11 @@ from labk8s.client.client import Client
 from labk8s.client.informer import InformerFactory
 from labk8s.controllers.garbagecollector import GarbageCollector
 from labk8s.controllers.namespace import NamespaceController
+from labk8s.controllers.nodeipam import NodeIpamController
+from labk8s.controllers.nodelifecycle import NodeLifecycleController
+from labk8s.controllers.podgc import PodGCController
 from labk8s.controllers.resourcequota import ResourceQuotaController
+from labk8s.controllers.tainteviction import TaintEvictionController
 
 
 def stored_resources() -> list[ResourceType]:
@@ -23,6 +27,10 @@ class ControllerManager:
         self.garbage_collector = GarbageCollector(client, self.factory, resources)
         self.namespace = NamespaceController(client, self.factory, resources)
         self.resource_quota = ResourceQuotaController(client, self.factory)
+        self.node_ipam = NodeIpamController(client, self.factory)
+        self.node_lifecycle = NodeLifecycleController(client, self.factory)
+        self.taint_eviction = TaintEvictionController(client, self.factory)
+        self.pod_gc = PodGCController(client, self.factory)
 
     def start(self) -> None:
         self.factory.start()

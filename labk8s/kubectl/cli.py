@@ -7,6 +7,7 @@ error text follow kubectl (`Error from server (NotFound): pods "x" not found`, `
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,14 +43,18 @@ class Args:
     cascade: str = "background"
     grace_period: int | None = None
     label_columns: list[str] = field(default_factory=list)
+    container: str | None = None
+    previous: bool = False
+    tail: int | None = None
 
 
 _VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output",
                 "-l": "selector", "--selector": "selector", "--field-selector": "field_selector",
                 "-f": "files", "--filename": "files", "--replicas": "replicas", "--cascade": "cascade",
-                "--grace-period": "grace_period", "-L": "label_columns", "--label-columns": "label_columns"}
+                "--grace-period": "grace_period", "-L": "label_columns", "--label-columns": "label_columns",
+                "-c": "container", "--container": "container", "--tail": "tail"}
 _BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
-               "--no-headers": "no_headers"}
+               "--no-headers": "no_headers", "-p": "previous", "--previous": "previous"}
 
 
 def parse_args(argv: list[str]) -> Args:
@@ -75,7 +80,7 @@ def parse_args(argv: list[str]) -> Args:
                 args.files.append(value)
             elif attr == "label_columns":
                 args.label_columns += value.split(",")
-            elif attr in ("replicas", "grace_period"):
+            elif attr in ("replicas", "grace_period", "tail"):
                 try:
                     setattr(args, attr, int(value))
                 except ValueError:
@@ -93,10 +98,15 @@ def parse_args(argv: list[str]) -> Args:
     return args
 
 
+#: How `kubectl logs` reaches a kubelet: (namespace, pod, container, previous, tail) -> text.
+LogsFn = Callable[[str, str, "str | None", bool, "int | None"], str]
+
+
 class Kubectl:
-    def __init__(self, client: Client, default_namespace: str = "default") -> None:
+    def __init__(self, client: Client, default_namespace: str = "default", logs: LogsFn | None = None) -> None:
         self.client = client
         self.default_namespace = default_namespace
+        self._logs = logs
 
     def run(self, command: str, cwd: str = ".") -> str:
         out: list[str] = []
@@ -304,6 +314,24 @@ class Kubectl:
                 self.client.patch(rt, self._ns(args), name, {"spec": {"replicas": args.replicas}}, "merge",
                                   subresource="scale")
                 out.append(f"{self._kind_prefix(rt)}/{name} scaled")
+
+    def _cmd_logs(self, args: Args, out: list[str]) -> None:
+        if not args.positional:
+            raise UsageError("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a "
+                             "required argument for the logs command")
+        target = args.positional[0]
+        if "/" in target:
+            kind, name = target.split("/", 1)
+            rt = self.client.registry.resolve(kind)
+            if rt.kind != "Pod":
+                raise UsageError(f"cannot get the logs from {rt.group_resource}: selecting a pod of a controller "
+                                 "is not supported yet")
+            target = name
+        if self._logs is None:
+            raise UsageError("logs are not available: this cluster runs no kubelets")
+        text = self._logs(self._ns(args), target, args.container, args.previous, args.tail)
+        if text:
+            out.append(text.rstrip("\n"))
 
     def _cmd_version(self, args: Args, out: list[str]) -> None:
         out.append("Client Version: v1.37.1\nKustomize Version: v5.8.1\nServer Version: v1.37.1")

@@ -16,7 +16,8 @@ _UNITS = {"cpu": ("cpu_m", "cpu_allocatable_m"), "memory": ("memory", "memory_al
 def _human(resource: str, value: float) -> str:
     if resource == "cpu":
         return f"{value / 1000:g}" if value % 100 == 0 else f"{value:g}m"
-    return f"{value / 2**30:.1f}Gi" if value >= 2**30 else f"{value / 2**20:.0f}Mi"
+    # "10Gi", "1.5Gi": short enough that the labels of neighbouring columns do not overlap.
+    return f"{value / 2**30:.1f}".removesuffix(".0") + "Gi" if value >= 2**30 else f"{value / 2**20:.0f}Mi"
 
 
 def _rect(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:

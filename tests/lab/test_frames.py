@@ -49,11 +49,15 @@ def columns_of(text: str) -> list[list[str]]:
     return [re.split(r"\s{2,}", line.strip()) for line in text.splitlines() if line.strip()]
 
 
+#: A nodeSelector no node matches: the scheduler leaves the pod Pending (PodScheduled=False, Unschedulable).
+NO_NODE: Obj = {"nodeSelector": {"disktype": "none"}}
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Cluster:
     c = Cluster(nodes=2, seed=0)
     c.create(pod("web", "node-1", cpu="250m", memory="64Mi"))
-    c.create(pod("queued", cpu="100m"))
+    c.create(pod("queued", cpu="100m", **NO_NODE))  # the scheduler would bind a plain pod within ms
     c.run(3)
     return c
 
@@ -80,6 +84,8 @@ def test_wide_adds_the_priority_one_columns(cluster: Cluster) -> None:
     assert list(wide.columns)[:5] == list(narrow.columns)
     assert "NODE" in wide.columns and "IP" in wide.columns
     assert dict(zip(wide["NAME"], wide["NODE"], strict=True)) == {"queued": "<none>", "web": "node-1"}
+    # nginx (72 MB) takes 3.188 s to pull: at t=3 s the kubelet is still creating web's container.
+    assert dict(zip(wide["NAME"], wide["STATUS"], strict=True)) == {"queued": "Pending", "web": "ContainerCreating"}
 
 
 def test_table_frame_of_objects_without_a_cluster() -> None:
@@ -170,7 +176,7 @@ def test_event_time(name: str, event: Obj, ms: int) -> None:
 
 
 def test_event_frame_orders_by_time_and_names_objects_like_kubectl() -> None:
-    events = [
+    events: list[Obj] = [
         {"metadata": {"namespace": "default"}, "type": "Warning", "reason": "BackOff", "message": "m2", "count": 3,
          "involvedObject": {"kind": "Pod", "name": "web"}, "source": {"component": "kubelet"},
          "lastTimestamp": "2026-01-01T00:00:07Z"},

@@ -31,14 +31,23 @@ def obj(kind: str, name: str, uid: str, owners: tuple[tuple[str, str, str], ...]
 
 def test_topology_of_a_fresh_cluster() -> None:
     c = Cluster(nodes=2, seed=0)
+    # Before the loop runs there are no pods: the control-plane kubelet posts the static pods' mirror pods
+    # (and with them the components) once it has synced, at t=0 of the loop.
+    # Without them only the two components every cluster has are drawn.
+    before = cluster_topology(c)
+    assert sorted(n for n, d in before.nodes(data=True) if d["role"] != "node") == ["etcd", "kube-apiserver"]
+    c.run(1)
     c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
               "spec": {"nodeName": "node-2", "containers": [{"name": "c", "image": "nginx"}]}})
+    # A nodeSelector that no node matches keeps the pod unscheduled (a plain pod is bound within ms).
     c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "queued"},
-              "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+              "spec": {"nodeSelector": {"disktype": "none"}, "containers": [{"name": "c", "image": "nginx"}]}})
+    c.run(5)  # node-2's kubelet pulls nginx (3.188 s) and starts web
     g = cluster_topology(c)
     roles = {n: d["role"] for n, d in g.nodes(data=True)}
     assert sorted(n for n, r in roles.items() if r == "component") == [
         "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]
+    assert {g.nodes[n]["host"] for n, r in roles.items() if r == "component"} == {"control-plane"}
     assert sorted(n for n, r in roles.items() if r == "node") == ["node/control-plane", "node/node-1", "node/node-2"]
     # Every component and every kubelet talks to the API server; only the API server talks to etcd.
     assert sorted(g.predecessors("kube-apiserver")) == [
@@ -46,11 +55,14 @@ def test_topology_of_a_fresh_cluster() -> None:
     assert list(g.predecessors("etcd")) == ["kube-apiserver"]
     assert list(g.successors("node/node-2")) == ["kube-apiserver", "Pod/default/web"]
     assert g.in_degree("Pod/default/queued") == 0
-    assert g.nodes["Pod/default/web"]["phase"] == "Pending"
-    assert sorted(g.successors("node/control-plane"))[:2] == ["Pod/kube-system/etcd-control-plane",
-                                                             "Pod/kube-system/kube-apiserver-control-plane"]
+    assert (g.nodes["Pod/default/web"]["phase"], g.nodes["Pod/default/queued"]["phase"]) == ("Running", "Pending")
+    assert sorted(g.successors("node/control-plane")) == [
+        "Pod/kube-system/etcd-control-plane", "Pod/kube-system/kube-apiserver-control-plane",
+        "Pod/kube-system/kube-controller-manager-control-plane", "Pod/kube-system/kube-scheduler-control-plane",
+        "kube-apiserver"]
     without = cluster_topology(c, include_system_pods=False)
     assert not any(n.startswith("Pod/kube-system/") for n in without)
+    assert "kube-scheduler" in without  # components still come from the static pods
 
 
 def test_ownership_deployment_replicaset_pod() -> None:

@@ -41,8 +41,10 @@ def build() -> tuple[Cluster, Recorder]:
     c = Cluster(nodes=3, seed=0)
     rec = Recorder(c)
     for i in range(6):
+        # web-5 has a nodeSelector no node matches: the scheduler leaves it Pending, unscheduled.
+        placement = {"nodeName": f"node-{i % 3 + 1}"} if i < 5 else {"nodeSelector": {"disktype": "none"}}
         c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-                  "spec": {"nodeName": f"node-{i % 3 + 1}" if i < 5 else None,
+                  "spec": {**placement,
                            "containers": [{"name": "c", "image": "nginx",
                                            "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}]}})
     c.run(2)
@@ -111,7 +113,9 @@ def test_layouts_are_deterministic_and_structural() -> None:
     assert layout.spring(g, seed=1) == layout.spring(nx.DiGraph([("a", "d"), ("a", "b"), ("b", "c")]), seed=1)
     pos = layout.layered(g)
     assert pos["a"][1] == 0 and pos["b"][1] == pos["d"][1] == -1 and pos["c"][1] == -2
-    topo = layout.topology(cluster_topology(Cluster(nodes=2, seed=0)))
+    c = Cluster(nodes=2, seed=0)
+    c.run(1)  # the control-plane kubelet posts the static pods' mirror pods once the loop runs
+    topo = layout.topology(cluster_topology(c))
     assert topo["kube-apiserver"][1] == 2.0 and topo["node/node-1"][1] == 1.0
     assert topo["Pod/kube-system/etcd-control-plane"][1] < 1.0
 

@@ -23,20 +23,28 @@ from labk8s.widgets import (
 Obj = dict[str, Any]
 
 
-def pod(name: str, node: str | None = None, namespace: str = "default", cpu: str = "500m") -> Obj:
-    spec: Obj = {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": cpu}}}]}
+#: A nodeSelector no node matches: the scheduler leaves the pod Pending (PodScheduled=False, Unschedulable).
+NO_NODE: Obj = {"nodeSelector": {"disktype": "none"}}
+
+
+def pod(name: str, node: str | None = None, namespace: str = "default", cpu: str = "500m", **spec: Any) -> Obj:
+    body: Obj = {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": cpu}}}], **spec}
     if node:
-        spec["nodeName"] = node
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+        body["nodeName"] = node
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": namespace}, "spec": body}
 
 
 def scenario(seed: int) -> Cluster:
-    """Two pods waiting in a namespace that is being deleted: the namespace controller's Steps remove them."""
+    """Two pods waiting in a namespace that is being deleted: the namespace controller's Steps remove them.
+
+    They wait because no node matches their nodeSelector (the scheduler binds a plain pod within ms); not
+    bound to a node, they are deleted at once, without a kubelet's graceful termination.
+    """
     c = Cluster(nodes=2, seed=seed)
     c.create(pod("web", "node-1"))
     c.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "demo"}})
-    c.create(pod("a", namespace="demo"))
-    c.create(pod("b", namespace="demo"))
+    c.create(pod("a", namespace="demo", **NO_NODE))
+    c.create(pod("b", namespace="demo", **NO_NODE))
     c.run(1)
     c.delete("namespace", "demo")
     return c
@@ -84,7 +92,10 @@ def test_views_rerender_when_a_step_changes_what_they_show() -> None:
     view = ClusterView(s, namespace="demo")
     assert "not scheduled</b> (2)" in view.html.value
     assert repr(view) == "ClusterView(t=1.000s: 3 nodes (3 Ready), 2 pods: Pending 2)"
-    step_until(s, lambda: "not scheduled" not in view.html.value)
+    # Two Steps deliver the namespace's deletion to the controller manager's and the scheduler's watches;
+    # the third is the namespace controller's sync, which deletes both pods.
+    assert step_until(s, lambda: "not scheduled" not in view.html.value) == 3
+    assert s.last_event == "t=1.000s namespace: sync"
     assert view.summary().endswith("0 pods")
     for _ in range(5):  # a Step redraws the view only if it changed the store
         renders, revision = view.renders, s.cluster.store.revision
@@ -178,7 +189,16 @@ def test_event_log_shows_kubectl_event_columns() -> None:
     for header in ("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"):
         assert f">{header}<" in log.html.value
     assert ">30s<" in log.html.value and ">pod/web<" in log.html.value
-    assert repr(log) == "EventLog(t=30.000s: 1 events, 1 warnings)"
+    # Besides ours, each Node's startup at t=0 records 6 Normal events in "default", as on a real cluster:
+    # the kubelet's Starting, NodeHasSufficientMemory, NodeHasNoDiskPressure, NodeHasSufficientPID,
+    # NodeAllocatableEnforced and the node lifecycle controller's RegisteredNode.
+    node_reasons = ["Starting", "NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID",
+                    "NodeAllocatableEnforced", "RegisteredNode"]
+    assert sorted((e["involvedObject"]["kind"], e["involvedObject"]["name"], e["reason"])
+                  for e in c.events("default")) == sorted(
+        [("Pod", "web", "BackOff")] + [("Node", n, r) for n in ("control-plane", "node-1") for r in node_reasons])
+    assert ">node/node-1<" in log.html.value and ">RegisteredNode<" in log.html.value
+    assert repr(log) == "EventLog(t=30.000s: 13 events, 1 warnings)"
 
 
 def test_object_inspector_shows_yaml_and_history() -> None:
@@ -191,20 +211,30 @@ def test_object_inspector_shows_yaml_and_history() -> None:
     c.run(1)
     inspector.refresh()
     history = inspector.history()
-    assert [ch.type for ch in history] == ["ADDED", "MODIFIED"]
+    # Created and labelled at t=0; then the scheduler binds it (t=0.003 s, PodScheduled=True) and node-1's
+    # kubelet posts ContainerCreating in the same millisecond.
+    assert [(ch.time_ms, ch.type, ch.status) for ch in history] == [
+        (0, "ADDED", "Pending"), (0, "MODIFIED", "Pending"), (3, "MODIFIED", "Pending"),
+        (3, "MODIFIED", "ContainerCreating")]
     assert "+ metadata.labels.tier: front" in inspector.history_html.value
-    assert inspector.summary().endswith("2 versions recorded")
+    assert "+ spec.nodeName: node-1" in inspector.history_html.value
+    assert inspector.summary().endswith("4 versions recorded")
     inspector.select("nodes", "node-1")
     assert inspector.kind_picker.value == "Node" and inspector.selected == "node-1"
     assert "kind: Node" in inspector.yaml.value
     c.delete("pod", "web")
+    inspector.select("pods", "web")
+    # Bound to a node, the pod is deleted gracefully: it stays, Terminating, until node-1's kubelet has
+    # stopped it and deletes it for good, once the loop runs.
+    assert "deletionTimestamp: " in inspector.yaml.value and "was deleted" not in inspector.yaml.value
+    c.run(1)
     inspector.select("pods", "web")
     assert "was deleted" in inspector.yaml.value
     inspector.close()
     assert inspector._own_recorder is None
 
 
-def test_scheduler_explain_reads_the_documented_shape() -> None:
+def test_scheduler_explain_reads_the_documented_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     c = Cluster(nodes=2, seed=0)
     c.create(pod("web"))
     calls: list[tuple[str, str]] = []
@@ -221,8 +251,11 @@ def test_scheduler_explain_reads_the_documented_shape() -> None:
     assert calls == [("default", "web")]
     assert repr(view) == "SchedulerExplain(pod default/web: Scheduled on node-2, 2/2 nodes feasible)"
     assert "background:#e8f0fe'><td style='padding:1px 8px 1px 0;white-space:pre'>node-2" in view.html.value
-    if explainer_of(c) is None:
-        assert SchedulerExplain(c, "web").summary() == "pod default/web: no scheduler"
+    # Without an override the view asks the kube-scheduler the Cluster runs; the loop has not run yet.
+    assert explainer_of(c) == c.scheduler.explain
+    assert SchedulerExplain(c, "web").summary() == "pod default/web: not tried yet"
+    monkeypatch.setattr(c, "scheduler", None)  # a cluster without a scheduler (as an older Cluster was)
+    assert SchedulerExplain(c, "web").summary() == "pod default/web: no scheduler"
 
 
 def test_graph_view_redraws_only_when_the_graph_changes() -> None:
@@ -230,29 +263,23 @@ def test_graph_view_redraws_only_when_the_graph_changes() -> None:
     view = GraphView(c, "topology")
     png = view.image.value
     assert png[:4] == b"\x89PNG" and view.renders == 1
-    c.run(5)
-    assert view.refresh() is False and view.image.value == png
+    assert view.summary() == "topology: 4 nodes, 3 edges at t=0.000s"  # etcd, kube-apiserver, 2 Nodes
+    c.run(5)  # the control-plane kubelet posts the 4 mirror pods: 2 more components, 4 more pods
+    assert view.refresh() is True and view.image.value != png and view.renders == 2
+    assert view.summary() == "topology: 10 nodes, 9 edges at t=5.000s"
+    png = view.image.value
+    revision = c.store.revision
+    c.run(5)  # the kubelets renew their Leases at t=10 s: the store changes, but nothing the topology shows
+    assert c.store.revision == revision + 2
+    assert view.refresh() is False and view.image.value == png and view.renders == 2
     c.create(pod("web", "node-1"))
     assert view.refresh() is True and view.image.value != png
     with pytest.raises(ValueError, match="unknown graph"):
         GraphView(c, "nope")
 
 
-def _cluster_with_scheduler() -> Cluster:
-    """A cluster whose scheduler runs: the one the Cluster wires, else one started here the same way."""
-    c = Cluster(nodes=2, node_cpu="1", seed=0)
-    if explainer_of(c) is None:
-        scheduler_module = pytest.importorskip("labk8s.scheduler.scheduler")
-        from labk8s.client.client import Client
-
-        scheduler = scheduler_module.Scheduler(Client(c.api, "kube-scheduler"), c.rng.child("kube-scheduler"))
-        scheduler.start()
-        c.scheduler = scheduler  # type: ignore[attr-defined]
-    return c
-
-
 def test_scheduler_explain_with_the_real_scheduler() -> None:
-    c = _cluster_with_scheduler()
+    c = Cluster(nodes=2, node_cpu="1", seed=0)  # the Cluster runs the real kube-scheduler
     c.create(pod("fits", cpu="500m"))
     c.create(pod("too-big", cpu="2"))
     view = SchedulerExplain(c, "fits")

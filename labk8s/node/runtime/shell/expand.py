@@ -14,7 +14,17 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from labk8s.node.runtime.shell.arith import ArithError, evaluate
-from labk8s.node.runtime.shell.lexer import Arith, CmdSub, Lexer, Lit, Param, Tilde, Word, WordPart
+from labk8s.node.runtime.shell.lexer import (
+    Arith,
+    CmdSub,
+    Lexer,
+    Lit,
+    Param,
+    ShellSyntaxError,
+    Tilde,
+    Word,
+    WordPart,
+)
 from labk8s.node.runtime.shell.process import Wait
 
 if TYPE_CHECKING:
@@ -256,7 +266,10 @@ def expand_heredoc(sh: Shell, text: str) -> Gen:
             lex.pos += 2
             continue
         if c in "$`":
-            part = lex._scan_dollar(quoted=True)
+            try:
+                part = lex._scan_dollar(quoted=True)
+            except ShellSyntaxError as exc:
+                raise ExpansionError(f"syntax error: {exc}") from None
             if part is not None:
                 value = yield from _part_value(sh, part)
                 if isinstance(value, list):

@@ -39,6 +39,7 @@ from labk8s.node.runtime.shell.parser import (
     parse,
 )
 from labk8s.node.runtime.shell.process import (
+    ForkError,
     Pipe,
     ProcessContext,
     Scheduler,
@@ -216,6 +217,9 @@ class Shell:
             status = yield from self.exec_list(tree, exec_last=main)
         except ShellExit as ex:
             status = ex.status
+        except ExpansionError as exc:
+            self.error(str(exc))
+            status = 2
         except (BreakLoop, FuncReturn):
             status = self.status
         self.status = status
@@ -297,8 +301,7 @@ class Shell:
         status = self.status
         for i, (item, background) in enumerate(node.items):
             if background:
-                self._spawn_job(item)
-                status = 0
+                status = self._spawn_job(item)
             elif exec_last and i == len(node.items) - 1 and isinstance(item, Simple):
                 status = yield from self.exec_simple(item, exec_mode=True)
             else:
@@ -307,13 +310,20 @@ class Shell:
             yield from self.run_pending_traps()
         return status
 
-    def _spawn_job(self, node: Node) -> None:
+    def _spawn_job(self, node: Node) -> int:
         sub = self.copy()
         sub.stdin = Input("")  # background jobs get /dev/null as stdin (non-interactive shells)
+        try:
+            task = self.sched.spawn(sub.subshell(node), name="job")
+        except ForkError:
+            self.error("can't fork: Resource temporarily unavailable")
+            return 2
         pid = self.sched.alloc_pid()
-        task = self.sched.spawn(sub.subshell(node), name=f"job {pid}")
+        if len(self.jobs) > 256:  # reap finished jobs, as the shell does
+            self.jobs = {p: t for p, t in self.jobs.items() if not t.done}
         self.jobs[pid] = task
         self.last_bg = str(pid)
+        return 0
 
     def exec_node(self, node: Node) -> Gen:
         if isinstance(node, Simple):
@@ -460,7 +470,15 @@ class Shell:
                 sub.stdin = Input(pipe=pipes[i - 1])
             if i < n - 1:
                 sub.stdout = PipeOut(pipes[i])
-            task = self.sched.spawn(sub.subshell(cmd), name=f"pipeline[{i}]")
+            try:
+                task = self.sched.spawn(sub.subshell(cmd), name=f"pipeline[{i}]")
+            except ForkError:
+                self.error("can't fork: Resource temporarily unavailable")
+                for p in pipes:
+                    p.writers, p.reader_closed = 0, True
+                for t in tasks:
+                    self.sched.kill_task(t, 128 + 9)
+                return 2
             if i < n - 1:
                 task.on_exit.append(_closer(pipes[i], writer=True))
             if i > 0:

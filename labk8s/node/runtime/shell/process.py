@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SIGNALS",
     "LogLine",
+    "ForkError",
     "Pipe",
     "ProcessContext",
     "Scheduler",
@@ -56,6 +57,8 @@ STEPS_PER_TICK = 1000
 TICK_MS = 1
 SPIN_AFTER_STEPS = 100_000
 SPIN_TICK_MS = 10_000
+#: Live tasks (pipeline stages, jobs) per process; more fail like fork(2) with EAGAIN.
+MAX_TASKS = 512
 #: Bytes a pipe holds before further writes are dropped (memory bound for never-drained pipes).
 PIPE_BUFFER_LIMIT = 1 << 20
 
@@ -76,6 +79,10 @@ def signal_number(name: str) -> int:
     if n.isdigit():
         return int(n)
     return SIGNALS.get(n, 0)
+
+
+class ForkError(Exception):
+    """fork(2) failed: too many tasks in this process."""
 
 
 # -- what a process yields ---------------------------------------------------------------------
@@ -137,31 +144,39 @@ LogLine = tuple[int, str, str]
 
 
 class Pipe:
-    """A pipe between two tasks: a text buffer plus open/closed ends."""
+    """A pipe between two tasks: buffered text chunks plus open/closed ends."""
 
     def __init__(self) -> None:
-        self.buffer = ""
+        self._chunks: list[str] = []
+        self._size = 0
         self.writers = 1
         self.reader_closed = False
 
     def write(self, text: str) -> None:
         if self.reader_closed:
             raise BrokenPipeError
-        if len(self.buffer) < PIPE_BUFFER_LIMIT:
-            self.buffer += text
+        if text and self._size < PIPE_BUFFER_LIMIT:
+            self._chunks.append(text)
+            self._size += len(text)
         # else: dropped. A real pipe would block the writer; producers here yield regularly, so a
         # reader that never drains (`yes | sort`) costs bounded memory instead.
+
+    def take(self) -> str:
+        """Everything buffered (the reader's read(2))."""
+        text = "".join(self._chunks)
+        self._chunks, self._size = [], 0
+        return text
 
     def close_writer(self) -> None:
         self.writers = max(0, self.writers - 1)
 
     @property
     def eof(self) -> bool:
-        return not self.buffer and self.writers == 0
+        return not self._chunks and self.writers == 0
 
     @property
     def readable(self) -> bool:
-        return bool(self.buffer) or self.writers == 0
+        return bool(self._chunks) or self.writers == 0
 
 
 @dataclass
@@ -198,6 +213,9 @@ class ProcessContext:
     def emit(self, stream: str, text: str) -> None:
         """Write ``text`` to ``stream`` ("stdout" or "stderr"): complete lines go to the log."""
         if not text:
+            return
+        if self._lines >= self.max_log_lines or self._bytes >= self.max_log_bytes:
+            self.truncated = True
             return
         buf = self._partial.get(stream, "") + text
         lines = buf.split("\n")
@@ -270,25 +288,43 @@ class Scheduler:
         #: The program's task (the one whose end ends the process).
         self.main: Task | None = None
         self._next_pid = ctx.pid + 6
+        self._cpu_until = 0
+        self._ticked = 0
         self._steps_since_wait = 0
         #: Program hook for a signal: return an exit status to end the process, None if handled.
         self.signal_handler: Callable[[Signal], int | None] = self.default_signal_action
 
     # -- program API ----------------------------------------------------------------------------
     def spawn(self, gen: TaskGen, name: str = "") -> Task:
+        """Add a task; past MAX_TASKS live tasks raises ForkError (fork: EAGAIN) - a fork bomb
+        then fails the way it does under a pids limit instead of exhausting the simulator."""
+        if sum(1 for t in self.tasks if not t.done) >= MAX_TASKS:
+            gen.close()
+            raise ForkError
         task = Task(gen, name)
         self.tasks.append(task)
         return task
 
-    def step_tick(self) -> Sleep | None:
-        """Count one command; every STEPS_PER_TICK commands returns the CPU-time tick to yield."""
-        self.steps += 1
-        self._steps_since_wait += 1
-        if self.steps % STEPS_PER_TICK:
+    def charge(self, units: int) -> None:
+        """Count CPU work (commands, lines written) without yielding; the next tick pays for it."""
+        self.steps += units
+        self._steps_since_wait += units
+
+    def step_tick(self, units: int = 1) -> Sleep | None:
+        """Count ``units`` commands of CPU work; once STEPS_PER_TICK units have accumulated since the
+        last tick, returns the virtual CPU time to yield (see the module docstring)."""
+        self.charge(units)
+        due = (self.steps - self._ticked) // STEPS_PER_TICK
+        if not due:
             return None
-        if self._steps_since_wait > SPIN_AFTER_STEPS:
-            return _Throttle(SPIN_TICK_MS)
-        return _Throttle(TICK_MS)
+        self._ticked += due * STEPS_PER_TICK
+        per_tick = SPIN_TICK_MS if self._steps_since_wait > SPIN_AFTER_STEPS else TICK_MS
+        return _Throttle(per_tick * due)
+
+    def cpu(self, units: int) -> Sleep:
+        """For tools that loop (yes, seq): the wait to yield after ``units`` of work - at least a
+        zero-length yield, so that other tasks of the process (a pipe's reader) run."""
+        return self.step_tick(units) or _Throttle(0)
 
     def wake(self, task: Task, value: Any) -> None:
         """Resume a blocked task early with ``value`` (delivers a caught signal)."""
@@ -323,6 +359,8 @@ class Scheduler:
                     return main.status
                 now = self.ctx.now_ms()
                 wakes = [t.wake_at for t in self.tasks if not t.done and t.wake_at is not None]
+                if self._cpu_until > now:
+                    wakes = [self._cpu_until]  # the whole process waits for its CPU tick
                 wait: Wait = Sleep(max(0, min(wakes) - now)) if wakes else WaitForever()
                 sig = yield wait
                 if sig is None:
@@ -343,7 +381,7 @@ class Scheduler:
         self.ctx.flush()
 
     def _runnable(self, task: Task, now: int) -> bool:
-        if task.done:
+        if task.done or self._cpu_until > now:
             return False
         if task.woken:
             return True
@@ -383,11 +421,15 @@ class Scheduler:
             return
         task.blocker = blk
         task.wake_at = None
+        # Only a wait that lets virtual time pass ends a CPU-bound stretch (pipes and jobs do not).
         if isinstance(blk, Sleep):
             task.wake_at = now + max(0, blk.ms)
-            if not isinstance(blk, _Throttle):
+            if isinstance(blk, _Throttle):
+                # The CPU tick is the process's, not the task's: every task waits for it.
+                self._cpu_until = max(self._cpu_until, task.wake_at)
+            elif blk.ms > 0:
                 self._steps_since_wait = 0
-        elif isinstance(blk, WaitForever | ReadPipe | WaitTasks):
+        elif isinstance(blk, WaitForever):
             self._steps_since_wait = 0
 
     def _finish(self, task: Task, status: int) -> None:

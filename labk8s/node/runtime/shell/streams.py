@@ -103,8 +103,7 @@ class Input:
             return bool(self.text)
         while not self.pipe.readable:
             yield ReadPipe(self.pipe)
-        self.text += self.pipe.buffer
-        self.pipe.buffer = ""
+        self.text += self.pipe.take()
         return bool(self.text)
 
     def read_line(self) -> Generator[Wait, Any, str | None]:
@@ -161,9 +160,11 @@ class Invocation:
         return self.ctx.now_ms()
 
     def out(self, text: str) -> None:
+        self.sched.charge(1 + len(text) // 4096)  # writing costs CPU time too
         self.stdout.write(text)
 
     def err(self, text: str) -> None:
+        self.sched.charge(1 + len(text) // 4096)
         self.stderr.write(text)
 
     def catch_signals(self, names: set[str]) -> None:

@@ -426,7 +426,10 @@ def tool_seq(inv: Invocation) -> Gen:
     try:
         vals = [int(x) for x in nums]
     except ValueError:
-        inv.err(f"seq: invalid number '{nums}'\n")
+        inv.err(f"seq: invalid number '{next(x for x in nums if not x.lstrip('-').isdigit())}'\n")
+        return 1
+    if not 1 <= len(vals) <= 3:
+        inv.err("seq: missing operand\n" if not vals else f"seq: extra operand '{nums[3]}'\n")
         return 1
     first, step, last = (1, 1, vals[0]) if len(vals) == 1 else (
         (vals[0], 1, vals[1]) if len(vals) == 2 else (vals[0], vals[1], vals[2]))
@@ -437,7 +440,7 @@ def tool_seq(inv: Invocation) -> Gen:
         n += step
         emitted += 1
         if emitted % 1000 == 0:
-            yield Sleep(1)
+            yield inv.sched.cpu(0)  # each line was charged when written
     return 0
 
 
@@ -446,7 +449,7 @@ def tool_yes(inv: Invocation) -> Gen:
     text = " ".join(inv.argv[1:]) or "y"
     while True:
         inv.out((text + "\n") * 1000)  # SIGPIPE ends it when the reader goes away
-        yield Sleep(1)
+        yield inv.sched.cpu(1000)
 
 
 @register("basename")

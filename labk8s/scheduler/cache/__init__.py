@@ -1,0 +1,1 @@
+"""The scheduler cache and the node snapshot the algorithm reads."""

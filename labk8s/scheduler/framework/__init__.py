@@ -1,0 +1,1 @@
+"""The scheduling framework: extension points, Status, CycleState, PodInfo/NodeInfo and the runner."""
