@@ -49,7 +49,8 @@ except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None  # type: ignore[assignment]
 
 #: A notebook made for the Step test: deleting a namespace leaves the namespace controller work to do,
-#: so the first Steps remove pods from the ClusterView.
+#: so the first Steps remove pods from the ClusterView. The pods ask for a node label no node has, so
+#: they stay unscheduled (and go at once when deleted).
 DEMO_CELLS = [
     "from labk8s import Cluster\n"
     "from labk8s.widgets import ClusterView, EventLog, Stepper\n"
@@ -59,7 +60,8 @@ DEMO_CELLS = [
     "    c.create({'apiVersion': 'v1', 'kind': 'Namespace', 'metadata': {'name': 'demo'}})\n"
     "    for i in range(3):\n"
     "        c.create({'apiVersion': 'v1', 'kind': 'Pod', 'metadata': {'name': f'p{i}', 'namespace': 'demo'},\n"
-    "                  'spec': {'containers': [{'name': 'c', 'image': 'nginx'}]}})\n"
+    "                  'spec': {'containers': [{'name': 'c', 'image': 'nginx'}],\n"
+    "                           'nodeSelector': {'disktype': 'none'}}})\n"
     "    c.run(1)\n"
     "    c.delete('namespace', 'demo')\n"
     "    return c\n"
