@@ -10,6 +10,8 @@ What makes two runs byte-identical (notebook-tooling.md, section 3):
 * no execution timings in cell metadata (record_timing=False);
 * no widget state in the notebook metadata (store_widget_state=False: its keys are random);
 * widget model ids in outputs (random uuid4 hex in ipywidgets) replaced by sequential ids;
+* adjacent stream outputs of the same name merged into one (how a cell's prints are split into
+  messages depends on when the kernel flushed its buffer, i.e. on wall-clock timing);
 * the kernel runs in the notebook's folder with PYTHONHASHSEED=0 and the repository root first on
   PYTHONPATH (so the checkout's labk8s is imported even where an install is stale).
 A cell that raises fails the run (unless tagged raises-exception), and so does a cell that writes to
@@ -44,11 +46,31 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+def _text(output: Any) -> str:
+    text = output.get("text", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def merge_streams(outputs: list[Any]) -> list[Any]:
+    """Adjacent stream outputs with the same name (stdout, stderr) as one output, as JupyterLab shows them."""
+    merged: list[Any] = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (last is not None and output.get("output_type") == "stream" and last.get("output_type") == "stream"
+                and last.get("name") == output.get("name")):
+            last["text"] = _text(last) + _text(output)
+            continue
+        merged.append(output)
+    return merged
+
+
 def normalize(nb: Any) -> Any:
-    """Replace random widget model ids with sequential ones and drop per-run metadata."""
+    """Replace random widget model ids with sequential ones, merge adjacent streams, drop per-run metadata."""
     ids: dict[str, str] = {}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if isinstance(view, dict) and "model_id" in view:

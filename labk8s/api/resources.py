@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from labk8s.api import resource_table as table
 
@@ -44,11 +45,11 @@ class ResourceType:
     verbs: tuple[str, ...] = ()
     subresources: tuple[str, ...] = ()
 
-    @property
+    @cached_property  # frozen: computed once (hot in the API server)
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    @property
+    @cached_property  # frozen: computed once (hot in the API server)
     def group_resource(self) -> str:
         """``pods`` or ``deployments.apps``: how API errors and audit records name the resource."""
         return f"{self.plural}.{self.group}" if self.group else self.plural
@@ -57,13 +58,13 @@ class ResourceType:
     def list_kind(self) -> str:
         return self.kind + "List"
 
-    @property
+    @cached_property  # frozen: computed once (hot in the API server)
     def persisted(self) -> bool:
         """Whether objects are stored. Every stored built-in is watchable; reviews, bindings and
         componentstatuses are computed per request and are not."""
         return "watch" in self.verbs
 
-    @property
+    @cached_property  # frozen: computed once (hot in the API server)
     def key_prefix(self) -> str:
         """The etcd key prefix kube-apiserver uses, ``/registry/<prefix>/`` (keys continue with
         ``<namespace>/<name>`` or ``<name>``); "" for resources that are never stored. The prefix

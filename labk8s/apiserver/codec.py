@@ -64,3 +64,56 @@ def copy_has_null(obj: Any) -> tuple[Any, bool]:
 
     copied = walk(obj) if isinstance(obj, dict | list) else obj
     return copied, found
+
+
+def copy_null_ids(obj: Any) -> tuple[Any, set[int]]:
+    """A deep copy of JSON data, and the ids of the copy's dicts and lists that hold a null at any depth
+    (empty when there is none): what Go's null decoding rules must visit (schema.zero_nulls ``only``)."""
+    ids: set[int] = set()
+
+    def walk(v: Any) -> Any:
+        before = len(ids)
+        null = False
+        if isinstance(v, dict):
+            out: Any = {}
+            for k, x in v.items():
+                if x is None:
+                    null = True
+                    out[k] = x
+                else:
+                    out[k] = walk(x) if isinstance(x, dict | list) else x
+        else:
+            out = []
+            for x in v:
+                if x is None:
+                    null = True
+                    out.append(x)
+                else:
+                    out.append(walk(x) if isinstance(x, dict | list) else x)
+        if null or len(ids) != before:
+            ids.add(id(out))
+        return out
+
+    copied = walk(obj) if isinstance(obj, dict | list) else obj
+    return copied, ids
+
+
+def null_ids(obj: Any) -> set[int]:
+    """The ids of the dicts and lists in ``obj`` that hold a null at any depth (copy_null_ids without
+    the copy, for an object the caller owns)."""
+    ids: set[int] = set()
+
+    def walk(v: Any) -> None:
+        before = len(ids)
+        null = False
+        for x in (v.values() if isinstance(v, dict) else v):
+            if x is None:
+                null = True
+            elif isinstance(x, dict | list):
+                walk(x)
+        if null or len(ids) != before:
+            ids.add(id(v))
+
+    if isinstance(obj, dict | list):
+        walk(obj)
+    return ids

@@ -18,11 +18,18 @@ from labk8s.errors import ApiError
 Obj = dict[str, Any]
 
 
-def apply_patch(current: Obj, patch: Any, patch_type: str, api_version: str, kind: str) -> Obj:
+def apply_patch(current: Obj, patch: Any, patch_type: str, api_version: str, kind: str,
+                owned: bool = False) -> Obj:
+    """The patched object, never sharing anything with ``patch``. ``owned``: ``current`` is the caller's
+    own copy and a merge patch may change it in place (the result is then ``current``)."""
     if patch_type in ("merge", "application/merge-patch+json"):
         if not isinstance(patch, dict):
             raise ApiError.bad_request("json: cannot unmarshal array into Go value of type map[string]interface {}")
-        result = merge_patch(current, patch)
+        if owned:
+            _merge_into(current, patch)
+            result = current
+        else:
+            result = merge_patch(current, patch)
     elif patch_type in ("json", "application/json-patch+json"):
         result = json_patch(current, patch)
     elif patch_type in ("strategic", "application/strategic-merge-patch+json"):
@@ -42,12 +49,23 @@ def merge_patch(target: Any, patch: Any) -> Any:
     if not isinstance(patch, dict):
         return deep_copy(patch)
     result = deep_copy(target) if isinstance(target, dict) else {}
+    _merge_into(result, patch)
+    return result
+
+
+def _merge_into(result: Obj, patch: Obj) -> None:
+    """MergePatch into ``result``, which the caller owns (copied once, not again at every level)."""
     for key, value in patch.items():
         if value is None:
             result.pop(key, None)
+        elif isinstance(value, dict):
+            cur = result.get(key)
+            if not isinstance(cur, dict):
+                cur = {}
+            result[key] = cur
+            _merge_into(cur, value)
         else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
+            result[key] = deep_copy(value)
 
 
 # -- RFC 6902 ---------------------------------------------------------------------------------------

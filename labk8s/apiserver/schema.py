@@ -175,8 +175,8 @@ def _zero(node: Node | None) -> Any:
     return None
 
 
-def _zero_nulls(value: Any, node: Node | None) -> None:
-    if node is None:
+def _zero_nulls(value: Any, node: Node | None, only: set[int] | None) -> None:
+    if node is None or (only is not None and id(value) not in only):
         return
     if isinstance(value, dict):
         if node.code == STRUCT:
@@ -187,7 +187,7 @@ def _zero_nulls(value: Any, node: Node | None) -> None:
                 del value[key]  # a null field leaves the Go field at its zero value, omitted on output
             for key, v in value.items():
                 if isinstance(v, dict | list):
-                    _zero_nulls(v, node.fields.get(key))
+                    _zero_nulls(v, node.fields.get(key), only)
         elif node.code == MAP:
             for key, v in list(value.items()):
                 if v is None:
@@ -197,19 +197,20 @@ def _zero_nulls(value: Any, node: Node | None) -> None:
                     else:
                         value[key] = zero  # SetMapIndex(key, zero)
                 elif isinstance(v, dict | list):
-                    _zero_nulls(v, node.elem)
+                    _zero_nulls(v, node.elem, only)
     elif isinstance(value, list) and node.code == LIST:
         for i, v in enumerate(value):
             if v is None:
                 value[i] = _zero(node.elem)
             elif isinstance(v, dict | list):
-                _zero_nulls(v, node.elem)
+                _zero_nulls(v, node.elem, only)
 
 
-def zero_nulls(obj: dict[str, Any], api_version: str, kind: str) -> None:
+def zero_nulls(obj: dict[str, Any], api_version: str, kind: str, only: set[int] | None = None) -> None:
     """Turn JSON nulls into what Go's decoder leaves in a typed object, in place: a null struct field is
     absent, a null map value is the element's zero value ("" for strings, "0" for quantities), a null
-    list item is the element's zero value ({} for structs)."""
+    list item is the element's zero value ({} for structs). ``only``: the ids of the dicts and lists that
+    hold a null (codec.copy_null_ids); the others are skipped."""
     node = _SCHEMAS.root(api_version, kind)
     if node is not None:
-        _zero_nulls(obj, node)
+        _zero_nulls(obj, node, only)

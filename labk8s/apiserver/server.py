@@ -19,7 +19,7 @@ from labk8s.api.validation import validate_object_meta, validate_object_meta_upd
 from labk8s.apiserver import deletion, schema
 from labk8s.apiserver.admission.interface import AdmissionChain, Attributes
 from labk8s.apiserver.audit import AuditLog, AuditRecord
-from labk8s.apiserver.codec import copy_has_null, decode, deep_copy, encode
+from labk8s.apiserver.codec import copy_null_ids, decode, deep_copy, encode, null_ids
 from labk8s.apiserver.fields import FieldSelector, parse_field_selector
 from labk8s.apiserver.patch import apply_patch
 from labk8s.apiserver.strategies import strategy_for
@@ -190,11 +190,15 @@ class ApiServer:
         return obj  # shared with watchers: callers treat it as immutable (the Cluster facade copies)
 
     @staticmethod
-    def _decoded(obj: Obj, rt: ResourceType) -> Obj:
-        """The request body as the server holds it after decoding into the Go type (nulls as zero values)."""
-        copied, has_null = copy_has_null(obj)
-        if has_null:
-            schema.zero_nulls(copied, rt.api_version, rt.kind)
+    def _decoded(obj: Obj, rt: ResourceType, owned: bool = False) -> Obj:
+        """The request body as the server holds it after decoding into the Go type (nulls as zero values).
+        ``owned``: ``obj`` is the server's own (a patched copy), decoded in place instead of copied."""
+        if owned:
+            copied, nulls = obj, null_ids(obj)
+        else:
+            copied, nulls = copy_null_ids(obj)
+        if nulls:
+            schema.zero_nulls(copied, rt.api_version, rt.kind, nulls)
             if not isinstance(copied.get("metadata"), dict):
                 copied["metadata"] = {}
         return copied
@@ -225,7 +229,13 @@ class ApiServer:
             self._audit(user, "list", rt, "", ns or "", "", 400)
             raise ApiError.bad_request(f"unable to parse requirement: {exc}") from None
         fields = parse_field_selector(field_selector, rt.group_resource)
-        items = self.read_all(rt, ns)
+        only = fields.requires_exact("metadata.name")
+        if only is not None and (ns is not None or not rt.namespaced):
+            # One key (a kubelet lists its own Node): read it instead of decoding the whole range.
+            found = self.read(rt, ns or "", only)
+            items = [found] if found is not None else []
+        else:
+            items = self.read_all(rt, ns)
         if labels is not None and not labels.empty():
             items = [o for o in items if labels.matches(o["metadata"].get("labels") or {})]
         if not fields.empty():
@@ -251,7 +261,7 @@ class ApiServer:
         return out
 
     def _update(self, rt: ResourceType, obj: Obj, ns: str, name: str, user: str, subresource: str,
-                field_validation: str) -> Obj:
+                field_validation: str, owned: bool = False) -> Obj:
         if not name:
             raise ApiError.bad_request("name is required")  # PUT without a name in the path
         schema.check(obj, rt.api_version, rt.kind, strict=field_validation == "Strict")
@@ -260,7 +270,7 @@ class ApiServer:
         if kv is None:
             raise ApiError.not_found(rt.plural, rt.group, name)
         old = decode(kv.value, kv.mod_revision)
-        new = self._decoded(obj, rt)
+        new = self._decoded(obj, rt, owned)
         meta: Obj = new.setdefault("metadata", {})
         strategy = strategy_for(rt.group, rt.kind)
         uid = meta.get("uid")
@@ -358,12 +368,15 @@ class ApiServer:
                 out = self._update(rt, current, ns, name, user, "", field_validation)
                 self._audit(user, "patch", rt, subresource, ns, name, 200)
                 return _to_scale(rt, out)
-            patched = apply_patch(current, patch, patch_type, rt.api_version, rt.kind)
+            # ``current`` is a fresh decode: a merge patch changes it in place, and the update path then
+            # decodes it in place instead of copying it again.
+            owned = patch_type in ("merge", "application/merge-patch+json")
+            patched = apply_patch(current, patch, patch_type, rt.api_version, rt.kind, owned=owned)
             if not isinstance(patched.get("metadata"), dict):
                 raise ApiError.bad_request("metadata must be an object")
             patched["metadata"].setdefault("resourceVersion", str(kv.mod_revision))
             patched["metadata"]["name"] = patched["metadata"].get("name") or name
-            out = self._update(rt, patched, ns, name, user, subresource, field_validation)
+            out = self._update(rt, patched, ns, name, user, subresource, field_validation, owned=owned)
         except ApiError as err:
             self._audit(user, "patch", rt, subresource, ns, name, err.code)
             raise

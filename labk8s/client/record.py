@@ -4,15 +4,22 @@ As the upstream EventCorrelator does, an event identical to a recent one (same s
 type, reason and message) is not created again: the existing Event's `count` goes up and its
 `lastTimestamp` moves (a PATCH). Similar events (same source, object, type and reason, differing only in
 message) beyond 10 within 10 minutes are combined into one with the message
-"(combined from similar events): <message>".
+"(combined from similar events): <message>". The 10 minutes run from the last similar event, as upstream.
+
+Event names are "<object>.<hex nanoseconds>" (client-go makeEvent). Virtual time has millisecond
+resolution, so several events about one object in one millisecond would share a name: the nanoseconds
+are the millisecond plus a sequence number per (namespace, object name) within that millisecond, shared
+by every recorder of one cluster. Names are then unique without a 409 round trip; a create that still
+meets AlreadyExists (an Event made outside the recorders) takes the next number and retries.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from typing import Any
 
-from labk8s._sim import format_rfc3339
+from labk8s._sim import EventLoop, format_rfc3339
 from labk8s._sim.clock import EPOCH
 from labk8s.client.client import Client
 from labk8s.errors import ApiError
@@ -26,6 +33,37 @@ AGGREGATE_INTERVAL_MS = 600_000
 MAX_LRU_CACHE_ENTRIES = 4096
 
 _EPOCH_NS = int(EPOCH.timestamp()) * 1_000_000_000
+#: Creates tried per event before the recorder gives up on AlreadyExists.
+MAX_NAME_ATTEMPTS = 1000
+
+
+class _NameSequence:
+    """The next free nanosecond offset per (namespace, object name) in the current millisecond."""
+
+    __slots__ = ("ms", "taken")
+
+    def __init__(self) -> None:
+        self.ms = -1
+        self.taken: dict[tuple[str, str], int] = {}
+
+    def take(self, ms: int, namespace: str, name: str) -> int:
+        if ms != self.ms:  # virtual time only moves forward: older milliseconds are done with
+            self.ms = ms
+            self.taken.clear()
+        n = self.taken.get((namespace, name), 0)
+        self.taken[(namespace, name)] = n + 1
+        return n
+
+
+#: One sequence per cluster (its event loop), shared by every recorder of that cluster.
+_SEQUENCES: weakref.WeakKeyDictionary[EventLoop, _NameSequence] = weakref.WeakKeyDictionary()
+
+
+def _sequence(loop: EventLoop) -> _NameSequence:
+    seq = _SEQUENCES.get(loop)
+    if seq is None:
+        seq = _SEQUENCES[loop] = _NameSequence()
+    return seq
 
 
 def object_reference(obj: Obj, field_path: str = "") -> Obj:
@@ -46,6 +84,7 @@ class EventRecorder:
         self.component = component
         self.host = host
         self._rt = client.resource("", "Event")
+        self._names = _sequence(client.loop)
         self._logged: OrderedDict[tuple[str, ...], tuple[str, str, int]] = OrderedDict()
         self._similar: OrderedDict[tuple[str, ...], tuple[int, list[str]]] = OrderedDict()
 
@@ -56,20 +95,25 @@ class EventRecorder:
     def record(self, ref: Obj, type: str, reason: str, message: str) -> None:
         now = self.client.now_ms()
         namespace = ref.get("namespace") or "default"
-        base = (self.component, self.host, ref.get("kind", ""), ref.get("namespace", ""), ref["name"],
-                ref.get("uid", ""), ref.get("apiVersion", ""), type, reason)
+        # EventAggregatorByReasonFunc: source, involved object (without fieldPath), type and reason.
+        base: tuple[str, ...] = (self.component, self.host, ref.get("kind", ""), ref.get("namespace", ""),
+                                 ref["name"], ref.get("uid", ""), ref.get("apiVersion", ""), type, reason)
         # EventAggregator: too many similar events with different messages collapse into one.
-        first, messages = self._similar.get(base, (now, []))
-        if now - first > AGGREGATE_INTERVAL_MS:
-            first, messages = now, []
+        last, messages = self._similar.get(base, (now, []))
+        if now - last > AGGREGATE_INTERVAL_MS:
+            messages = []
         if message not in messages:
             messages = messages + [message]
-        self._similar[base] = (first, messages)
+        self._similar[base] = (now, messages)
+        self._similar.move_to_end(base)
+        key: tuple[str, ...]
         if len(messages) >= AGGREGATE_MAX_EVENTS:
             message = f"(combined from similar events): {message}"
             key = base + ("",)
         else:
-            key = base + (message,)
+            # getEventKey: the identical-event key adds fieldPath and the message, so the same event for
+            # two containers of one pod stays two Events.
+            key = base + (ref.get("fieldPath", ""), message)
         stamp = format_rfc3339(now)
         seen = self._logged.get(key)
         if seen is not None:
@@ -82,24 +126,22 @@ class EventRecorder:
                 return
             except ApiError:
                 del self._logged[key]  # deleted meanwhile (TTL, namespace gone): create it afresh
-        nanos = _EPOCH_NS + now * 1_000_000
         event: Obj = {
             "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": f"{ref['name']}.{nanos:x}", "namespace": namespace},
+            "metadata": {"name": self._event_name(now, namespace, ref["name"]), "namespace": namespace},
             "involvedObject": ref, "reason": reason, "message": message,
             "source": {"component": self.component, **({"host": self.host} if self.host else {})},
             "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1, "type": type,
             "eventTime": None, "reportingComponent": self.component, "reportingInstance": self.host,
         }
-        for _ in range(1000):
+        for _ in range(MAX_NAME_ATTEMPTS):
             try:
                 created = self.client.create(event)
                 break
             except ApiError as err:
                 if err.reason != "AlreadyExists":
                     return  # e.g. the namespace is terminating: the recorder drops the event, as upstream
-                nanos += 1
-                event["metadata"]["name"] = f"{ref['name']}.{nanos:x}"
+                event["metadata"]["name"] = self._event_name(now, namespace, ref["name"])
         else:
             return
         self._logged[key] = (created["metadata"]["name"], namespace, 1)
@@ -107,3 +149,7 @@ class EventRecorder:
             self._logged.popitem(last=False)
         if len(self._similar) > MAX_LRU_CACHE_ENTRIES:
             self._similar.popitem(last=False)
+
+    def _event_name(self, now_ms: int, namespace: str, name: str) -> str:
+        nanos = _EPOCH_NS + now_ms * 1_000_000 + self._names.take(now_ms, namespace, name)
+        return f"{name}.{nanos:x}"

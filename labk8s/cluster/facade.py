@@ -22,7 +22,8 @@ from labk8s.apiserver.codec import deep_copy
 from labk8s.apiserver.server import ApiServer
 from labk8s.client.client import Client
 from labk8s.cluster import bootstrap
-from labk8s.cluster.machines import Machine, build_machine
+from labk8s.cluster.machines import CLUSTER_CIDR, Machine, build_machine, check_cluster_cidr
+from labk8s.cluster.machines import pod_cidr as pod_cidr_of
 from labk8s.cluster.nodes import NodeSpec, node_ip
 from labk8s.controllers.manager import ControllerManager, stored_resources
 from labk8s.errors import ApiError
@@ -52,8 +53,13 @@ class Cluster:
     """A Kubernetes v1.37 cluster on a virtual clock."""
 
     def __init__(self, nodes: int | list[dict[str, Any]] = 3, seed: int = 0, *, node_cpu: str = "4",
-                 node_memory: str = "16Gi", addons: bool = True) -> None:
+                 node_memory: str = "16Gi", addons: bool = True, pod_cidr: str = CLUSTER_CIDR) -> None:
+        """``pod_cidr`` is kubeadm's podSubnet (kube-controller-manager --cluster-cidr): each node gets the
+        next /24 of it, so the default 10.244.0.0/16 holds 256 nodes; pass a wider one (for example
+        "10.128.0.0/9") for larger clusters."""
         _tune_gc()
+        check_cluster_cidr(pod_cidr)
+        self.pod_cidr = pod_cidr
         self.seed = seed
         self.addons = addons
         self.rng = Rng(seed)
@@ -69,12 +75,14 @@ class Cluster:
         self.machines: dict[str, Machine] = {}
         self._next_index = 0
         specs = self._parse_nodes(nodes, node_cpu, node_memory)
+        pod_cidr_of(len(specs) - 1, pod_cidr)  # every machine gets a node range, or fail before booting any
         self._bootstrap(specs)
-        self.controller_manager = ControllerManager(Client(self.api, "system:kube-controller-manager"))
+        self.controller_manager = ControllerManager(Client(self.api, "system:kube-controller-manager"),
+                                                    cluster_cidr=pod_cidr)
         self.controller_manager.start()
         self.scheduler = Scheduler(Client(self.api, "system:kube-scheduler"), self.rng.child("kube-scheduler"))
         self.scheduler.start()
-        self._kubectl = Kubectl(Client(self.api, USER), logs=self._logs)
+        self._kubectl = Kubectl(Client(self.api, USER), logs=self._logs, exec=self._exec_for_kubectl)
 
     # -- construction -------------------------------------------------------------------------------
     @staticmethod
@@ -109,7 +117,8 @@ class Cluster:
     def _start_machine(self, spec: NodeSpec) -> Machine:
         """Boot a machine: its containerd and kubelet; the kubelet registers the Node."""
         # Machine indexes (IP, podCIDR) only ever grow: a removed machine's address is not reused.
-        machine = build_machine(spec, self._next_index, self.api, self.loop, self.rng, self.registry)
+        machine = build_machine(spec, self._next_index, self.api, self.loop, self.rng, self.registry,
+                                self.pod_cidr)
         self._next_index += 1
         self.machines[spec.name] = machine
         machine.kubelet.start()
@@ -221,6 +230,15 @@ class Cluster:
     def exec(self, pod: str, command: str | builtins.list[str], namespace: str = "default", container: str | None = None,
              timeout: float = 60) -> str:
         """Like `kubectl exec pod -- command`: the command's output (stdout then stderr)."""
+        _, text = self._run_exec(pod, command, namespace, container, timeout)
+        return text
+
+    def _exec_for_kubectl(self, pod: str, argv: builtins.list[str], namespace: str,
+                          container: str | None) -> tuple[int, str]:
+        return self._run_exec(pod, argv, namespace, container, 60)
+
+    def _run_exec(self, pod: str, command: str | builtins.list[str], namespace: str, container: str | None,
+                  timeout: float) -> tuple[int, str]:
         argv = shlex.split(command) if isinstance(command, str) else list(command)
         result: builtins.list[tuple[int, str, str]] = []
         self._pod_machine(pod, namespace).kubelet.exec(namespace, pod, argv, lambda code, out, err: result.append(
@@ -230,8 +248,8 @@ class Cluster:
             self.loop.step()
         if not result:
             raise TimeoutError(f"command did not finish within {timeout:g}s of virtual time")
-        _, out, err = result[0]
-        return out + err
+        code, out, err = result[0]
+        return code, out + err
 
     def node_exec(self, node: str, command: str) -> str:
         """A shell on the node: crictl ps|pods|images, ls/cat of /etc/cni/net.d and /var/lib/cni, ip route."""

@@ -39,7 +39,15 @@ class NodeSpec:
                    control_plane=bool(d.get("control_plane", False)))
 
 
+#: The node network (kind's docker network 172.18.0.0/16): .1 is the gateway, hosts .2 onwards.
+NODE_NETWORK_HOSTS = 254 * 256 - 2
+
+
 def node_ip(index: int) -> str:
-    """Nodes sit on 172.18.0.0/16 as in a kind cluster: control-plane .2, node-1 .3, ..."""
+    """Nodes sit on 172.18.0.0/16 as in a kind cluster: control-plane .2, node-1 .3, ..., then 172.18.1.0
+    onwards (254 addresses per third octet), unique for the first 65,022 machines."""
+    if not 0 <= index < NODE_NETWORK_HOSTS:
+        raise ValueError(f"the node network 172.18.0.0/16 holds {NODE_NETWORK_HOSTS} machines; "
+                         f"machine number {index + 1} does not fit")
     host = index + 2
     return f"172.18.{host // 254}.{host % 254}" if host >= 254 else f"172.18.0.{host}"

@@ -1,14 +1,15 @@
 """The kubectl emulation: parses a kubectl v1.37 command line and prints what kubectl prints.
 
-Supported: get, describe, apply -f, create -f, delete, scale, api-resources, version. Output and
-error text follow kubectl (`Error from server (NotFound): pods "x" not found`, `pod/x created`, ...).
+Supported: get (tables, -o wide/name/yaml/json/jsonpath/custom-columns, --sort-by), describe, apply -f,
+create -f, delete, scale, label, annotate, taint, cordon, uncordon, run, exec, logs, api-resources,
+version. Output and error text follow kubectl (`Error from server (NotFound): pods "x" not found`,
+`pod/x created`, ...).
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from labk8s.api.labels import parse_selector
@@ -16,97 +17,30 @@ from labk8s.api.resources import ResourceType, UnknownResourceError
 from labk8s.client.client import Client
 from labk8s.errors import ApiError, ManifestError
 from labk8s.kubectl import apply as kubectl_apply
+from labk8s.kubectl.args import Args, UsageError, parse_args
+from labk8s.kubectl.base import Raw
 from labk8s.kubectl.describe import describe
+from labk8s.kubectl.get import GetCommand
+from labk8s.kubectl.label import LabelCommands
 from labk8s.kubectl.manifest import load_manifests
-from labk8s.kubectl.printers import build_table, format_name, format_table, to_json, to_yaml
+from labk8s.kubectl.nodecmds import NodeCommands
+from labk8s.kubectl.runexec import ExecFn, RunCommands
+
+__all__ = ["Args", "ExecFn", "Kubectl", "LogsFn", "UsageError", "parse_args"]
 
 Obj = dict[str, Any]
-
-
-class UsageError(Exception):
-    pass
-
-
-@dataclass
-class Args:
-    verb: str = ""
-    positional: list[str] = field(default_factory=list)
-    namespace: str | None = None
-    all_namespaces: bool = False
-    output: str = ""
-    selector: str | None = None
-    field_selector: str | None = None
-    files: list[str] = field(default_factory=list)
-    show_labels: bool = False
-    no_headers: bool = False
-    replicas: int | None = None
-    cascade: str = "background"
-    grace_period: int | None = None
-    label_columns: list[str] = field(default_factory=list)
-    container: str | None = None
-    previous: bool = False
-    tail: int | None = None
-
-
-_VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output",
-                "-l": "selector", "--selector": "selector", "--field-selector": "field_selector",
-                "-f": "files", "--filename": "files", "--replicas": "replicas", "--cascade": "cascade",
-                "--grace-period": "grace_period", "-L": "label_columns", "--label-columns": "label_columns",
-                "-c": "container", "--container": "container", "--tail": "tail"}
-_BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
-               "--no-headers": "no_headers", "-p": "previous", "--previous": "previous"}
-
-
-def parse_args(argv: list[str]) -> Args:
-    args = Args()
-    i = 0
-    while i < len(argv):
-        tok = argv[i]
-        name, value = tok, None
-        if tok.startswith("--") and "=" in tok:
-            name, value = tok.split("=", 1)
-        elif tok.startswith("-") and not tok.startswith("--") and len(tok) > 2 and tok[:2] in _VALUE_FLAGS:
-            name, value = tok[:2], tok[2:].lstrip("=")
-        if name in _BOOL_FLAGS:
-            setattr(args, _BOOL_FLAGS[name], value is None or value == "true")
-        elif name in _VALUE_FLAGS:
-            if value is None:
-                i += 1
-                if i >= len(argv):
-                    raise UsageError(f"flag needs an argument: {name!r} in {name}")
-                value = argv[i]
-            attr = _VALUE_FLAGS[name]
-            if attr == "files":
-                args.files.append(value)
-            elif attr == "label_columns":
-                args.label_columns += value.split(",")
-            elif attr in ("replicas", "grace_period", "tail"):
-                try:
-                    setattr(args, attr, int(value))
-                except ValueError:
-                    raise UsageError(f'invalid argument "{value}" for "{name}" flag: strconv.ParseInt: parsing '
-                                     f'"{value}": invalid syntax') from None
-            else:
-                setattr(args, attr, value)
-        elif tok.startswith("-") and tok != "-":
-            raise UsageError(f"unknown flag: {name}")
-        elif not args.verb:
-            args.verb = tok
-        else:
-            args.positional.append(tok)
-        i += 1
-    return args
 
 
 #: How `kubectl logs` reaches a kubelet: (namespace, pod, container, previous, tail) -> text.
 LogsFn = Callable[[str, str, "str | None", bool, "int | None"], str]
 
 
-class Kubectl:
-    def __init__(self, client: Client, default_namespace: str = "default", logs: LogsFn | None = None) -> None:
-        self.client = client
-        self.default_namespace = default_namespace
+class Kubectl(GetCommand, LabelCommands, NodeCommands, RunCommands):
+    def __init__(self, client: Client, default_namespace: str = "default", logs: LogsFn | None = None,
+                 exec: ExecFn | None = None) -> None:
+        super().__init__(client, default_namespace)
         self._logs = logs
+        self._exec = exec
 
     def run(self, command: str, cwd: str = ".") -> str:
         out: list[str] = []
@@ -127,89 +61,12 @@ class Kubectl:
             out.append(f"error: {exc}")
         except ApiError as exc:
             out.append(f"Error from server ({exc.reason}): {exc.message}")
-        text = "\n".join(x.rstrip("\n") for x in out)
-        return text + "\n" if text else ""
-
-    # -- helpers --------------------------------------------------------------------------------------
-    def _ns(self, args: Args) -> str:
-        return args.namespace or self.default_namespace
-
-    def _kind_prefix(self, rt: ResourceType) -> str:
-        return f"{rt.singular}.{rt.group}" if rt.group else rt.singular
-
-    def _targets(self, args: Args) -> list[tuple[ResourceType, list[str]]]:
-        """`get pods a b`, `get pod/a deploy/b`, `get pods,svc`: resource types with optional names."""
-        pos = args.positional
-        if not pos:
-            raise UsageError("You must specify the type of resource to get. Use \"kubectl api-resources\" "
-                             "for a complete list of supported resources.")
-        registry = self.client.registry
-        if all("/" in p for p in pos):
-            found: list[tuple[ResourceType, list[str]]] = []
-            for p in pos:
-                kind, name = p.split("/", 1)
-                rt = registry.resolve(kind)
-                if found and found[-1][0] == rt:
-                    found[-1][1].append(name)
-                else:
-                    found.append((rt, [name]))
-            return found
-        types = registry.expand(pos[0])
-        names = pos[1:]
-        if names and len(types) > 1:
-            raise UsageError("you may only specify a single resource type")
-        return [(rt, list(names)) for rt in types]
+        if not any(isinstance(x, Raw) for x in out):
+            text = "\n".join(x.rstrip("\n") for x in out)
+            return text + "\n" if text else ""
+        return "".join(x if isinstance(x, Raw) else x.rstrip("\n") + "\n" for x in out)
 
     # -- commands -------------------------------------------------------------------------------------
-    def _cmd_get(self, args: Args, out: list[str]) -> None:
-        ns = None if args.all_namespaces else self._ns(args)
-        targets = self._targets(args)
-        output = args.output
-        objects: list[tuple[ResourceType, list[Obj]]] = []
-        errors: list[str] = []
-        for rt, names in targets:
-            if names:
-                found = []
-                for n in names:
-                    try:
-                        found.append(self.client.get(rt, ns or self.default_namespace, n))
-                    except ApiError as exc:
-                        errors.append(f"Error from server ({exc.reason}): {exc.message}")
-                objects.append((rt, found))
-            else:
-                items, _ = self.client.list(rt, ns, args.selector, args.field_selector)
-                items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-                objects.append((rt, items))
-        single = len(targets) == 1 and len(targets[0][1]) == 1
-        all_items = [o for _, items in objects for o in items]
-        if output in ("yaml", "json"):
-            if all_items or not errors:
-                value: Any = all_items[0] if single and all_items else {
-                    "apiVersion": "v1", "items": all_items, "kind": "List", "metadata": {"resourceVersion": ""}}
-                out.append(to_yaml(value) if output == "yaml" else to_json(value))
-        elif output == "name":
-            for rt, items in objects:
-                if items:
-                    out.append(format_name(items, self._kind_prefix(rt)))
-        elif output in ("", "wide"):
-            tables = [(self._kind_prefix(rt), build_table(rt.group, rt.kind, items, self.client.now_ms()))
-                      for rt, items in objects if items]
-            if tables:
-                show_kind = len(targets) > 1 or len(args.positional) > 1 and "/" in args.positional[0]
-                out.append(format_table(tables, wide=output == "wide", all_namespaces=args.all_namespaces,
-                                        show_kind=show_kind, show_labels=args.show_labels,
-                                        no_headers=args.no_headers, label_columns=args.label_columns))
-        else:
-            raise UsageError(f'unable to match a printer suitable for the output format "{output}", allowed '
-                             "formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,"
-                             "jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
-        out.extend(errors)
-        if not all_items and not errors and output not in ("yaml", "json"):
-            if args.all_namespaces or not targets[0][0].namespaced:
-                out.append("No resources found")
-            else:
-                out.append(f"No resources found in {self._ns(args)} namespace.")
-
     def _cmd_describe(self, args: Args, out: list[str]) -> None:
         ns = None if args.all_namespaces else self._ns(args)
         blocks: list[str] = []

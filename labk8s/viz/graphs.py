@@ -15,11 +15,19 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from labk8s.viz import layout
-from labk8s.viz.colors import KIND_COLORS, PHASE_COLORS, ROLE_COLORS, phase_color
-
-#: Short names kubectl accepts, used to keep labels small.
-SHORT_KIND = {"Deployment": "deploy", "ReplicaSet": "rs", "StatefulSet": "sts", "DaemonSet": "ds", "Pod": "pod",
-              "Job": "job", "CronJob": "cj", "Service": "svc", "EndpointSlice": "eps", "ControllerRevision": "rev"}
+from labk8s.viz.colors import PHASE_COLORS, ROLE_COLORS, phase_color
+from labk8s.viz.labels import (
+    API_EDGE,
+    DEFAULT_NODE,
+    EDGE_COLOR,
+    NOT_READY_EDGE,
+    NOT_READY_NODE,
+    OUTLINE,
+    RUNS_COLOR,
+    component_label,
+    kind_color,
+    kind_label,
+)
 
 
 def _finish(ax: Axes, title: str | None) -> Axes:
@@ -37,20 +45,14 @@ def draw_graph(graph: nx.Graph, ax: Axes, *, pos: dict[Hashable, tuple[float, fl
     """Any graph: spring_layout(seed=seed) unless `pos` is given; `color` and `label` map (node, attrs)."""
     pos = pos if pos is not None else layout.spring(graph, seed)
     nodes = sorted(graph.nodes, key=str)
-    colors = [color(n, graph.nodes[n]) if color else "#8fb3f0" for n in nodes]
-    nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#888888", arrows=graph.is_directed(), arrowsize=10,
+    colors = [color(n, graph.nodes[n]) if color else DEFAULT_NODE for n in nodes]
+    nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=EDGE_COLOR, arrows=graph.is_directed(), arrowsize=10,
                            node_size=node_size)
     nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=colors, node_size=node_size, ax=ax,
-                           edgecolors="#333333", linewidths=0.5)
+                           edgecolors=OUTLINE, linewidths=0.5)
     labels = {n: (label(n, graph.nodes[n]) if label else str(n)) for n in nodes}
     nx.draw_networkx_labels(graph, pos, labels=labels, font_size=font_size, ax=ax)
     return _finish(ax, title)
-
-
-def _component_label(name: str) -> str:
-    """"kube-controller-manager" -> "controller-\nmanager": fits in a marker."""
-    short = name.removeprefix("kube-")
-    return short.replace("-", "-\n") if len(short) > 10 else short
 
 
 def draw_topology(graph: nx.DiGraph, ax: Axes, *, pod_labels: bool | None = None,
@@ -68,22 +70,22 @@ def draw_topology(graph: nx.DiGraph, ax: Axes, *, pod_labels: bool | None = None
     control = [(u, v) for u, v, d in edges if d.get("relation") in ("api", "store")]
     kubelets = [(u, v) for u, v, d in edges if d.get("relation") == "kubelet"]
     runs = [(u, v) for u, v, d in edges if d.get("relation") == "runs"]
-    nx.draw_networkx_edges(graph, pos, edgelist=control, ax=ax, edge_color="#326ce5", alpha=0.6, arrows=True,
+    nx.draw_networkx_edges(graph, pos, edgelist=control, ax=ax, edge_color=API_EDGE, alpha=0.6, arrows=True,
                            arrowsize=8, node_size=900)
     # Kubelet -> API server lines without arrow heads: one LineCollection (fast to redraw every step).
-    nx.draw_networkx_edges(graph, pos, edgelist=kubelets, ax=ax, edge_color="#326ce5", alpha=0.35, arrows=False)
-    nx.draw_networkx_edges(graph, pos, edgelist=runs, ax=ax, edge_color="#bbbbbb", arrows=False, width=0.6)
+    nx.draw_networkx_edges(graph, pos, edgelist=kubelets, ax=ax, edge_color=API_EDGE, alpha=0.35, arrows=False)
+    nx.draw_networkx_edges(graph, pos, edgelist=runs, ax=ax, edge_color=RUNS_COLOR, arrows=False, width=0.6)
     nx.draw_networkx_nodes(graph, pos, nodelist=comps, node_shape="s", node_color=ROLE_COLORS["component"],
                            node_size=900, ax=ax)
     ready = nx.get_node_attributes(graph, "ready")
     nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_shape="s",
-                           node_color=[ROLE_COLORS["node"] if ready.get(n, True) else "#f2b8b5" for n in nodes],
-                           edgecolors="#326ce5", node_size=1100, ax=ax)
+                           node_color=[ROLE_COLORS["node"] if ready.get(n, True) else NOT_READY_NODE for n in nodes],
+                           edgecolors=API_EDGE, node_size=1100, ax=ax)
     phases = nx.get_node_attributes(graph, "phase")
     nx.draw_networkx_nodes(graph, pos, nodelist=pods, node_color=[phase_color(phases.get(p, "")) for p in pods],
-                           node_size=120 if len(pods) <= 24 else 40, edgecolors="#333333", linewidths=0.3, ax=ax)
+                           node_size=120 if len(pods) <= 24 else 40, edgecolors=OUTLINE, linewidths=0.3, ax=ax)
     names = nx.get_node_attributes(graph, "name")
-    nx.draw_networkx_labels(graph, pos, labels={n: _component_label(str(names.get(n, n))) for n in comps},
+    nx.draw_networkx_labels(graph, pos, labels={n: component_label(str(names.get(n, n))) for n in comps},
                             font_size=6, font_color="white", ax=ax)
     nx.draw_networkx_labels(graph, pos, labels={n: str(names.get(n, n)) for n in nodes}, font_size=7, ax=ax)
     show = pod_labels if pod_labels is not None else len(pods) <= 24
@@ -98,26 +100,13 @@ def draw_topology(graph: nx.DiGraph, ax: Axes, *, pod_labels: bool | None = None
     return _finish(ax, title)
 
 
-def _kind_label(node: Hashable, attrs: dict[str, Any]) -> str:
-    kind = str(attrs.get("kind", ""))
-    return f"{SHORT_KIND.get(kind, kind.lower())}/{attrs.get('name', node)}"
-
-
-def _kind_color(node: Hashable, attrs: dict[str, Any]) -> str:
-    if attrs.get("missing"):
-        return "#eeeeee"
-    if attrs.get("kind") == "Pod":
-        return phase_color(str(attrs.get("phase", "Unknown")))
-    return KIND_COLORS.get(str(attrs.get("kind", "")), "#cccccc")
-
-
 def draw_ownership(graph: nx.DiGraph, ax: Axes, *, title: str | None = "Ownership (ownerReferences)") -> Axes:
     """Owner above dependents: Deployment -> ReplicaSet -> Pod, as a tree; pods coloured by phase."""
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no owned objects", ha="center", va="center", transform=ax.transAxes)
         return _finish(ax, title)
     pos = layout.layered(graph)
-    draw_graph(graph, ax, pos=pos, color=_kind_color, label=_kind_label, node_size=350, font_size=7)
+    draw_graph(graph, ax, pos=pos, color=kind_color, label=kind_label, node_size=350, font_size=7)
     for text in ax.texts:  # labels under the markers so that siblings do not overlap
         text.set_verticalalignment("top")
         x, y = text.get_position()
@@ -136,13 +125,13 @@ def draw_services(graph: nx.DiGraph, ax: Axes, *, title: str | None = "Service -
     ready = [(u, v) for u, v, d in edges if d.get("ready", True)]
     not_ready = [(u, v) for u, v, d in edges if not d.get("ready", True)]
     nodes = sorted(graph.nodes, key=str)
-    nx.draw_networkx_edges(graph, pos, edgelist=ready, ax=ax, edge_color="#888888", arrows=True, node_size=350)
-    nx.draw_networkx_edges(graph, pos, edgelist=not_ready, ax=ax, edge_color="#d9534f", style="dashed",
+    nx.draw_networkx_edges(graph, pos, edgelist=ready, ax=ax, edge_color=EDGE_COLOR, arrows=True, node_size=350)
+    nx.draw_networkx_edges(graph, pos, edgelist=not_ready, ax=ax, edge_color=NOT_READY_EDGE, style="dashed",
                            arrows=True, node_size=350)
-    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=[_kind_color(n, graph.nodes[n]) for n in nodes],
-                           node_size=350, edgecolors="#333333", linewidths=0.5, ax=ax)
+    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=[kind_color(n, graph.nodes[n]) for n in nodes],
+                           node_size=350, edgecolors=OUTLINE, linewidths=0.5, ax=ax)
     nx.draw_networkx_labels(graph, {n: (p[0], p[1] - 0.12) for n, p in pos.items()},
-                            labels={n: _kind_label(n, graph.nodes[n]) for n in nodes}, font_size=7,
+                            labels={n: kind_label(n, graph.nodes[n]) for n in nodes}, font_size=7,
                             verticalalignment="top", ax=ax)
     return _finish(ax, title)
 
@@ -156,11 +145,11 @@ def draw_talks(graph: nx.DiGraph, ax: Axes, *, title: str | None = "Who talks to
     edges = sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
     widths = [0.8 + math.log10(1 + int(d.get("requests", 1))) * 1.2 for _, _, d in edges]
     nx.draw_networkx_edges(graph, pos, edgelist=[(u, v) for u, v, _ in edges], width=widths, ax=ax,
-                           edge_color="#326ce5", alpha=0.6, arrows=True, arrowsize=10, node_size=1400)
+                           edge_color=API_EDGE, alpha=0.6, arrows=True, arrowsize=10, node_size=1400)
     nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_size=1400,
-                           node_color=[ROLE_COLORS.get(roles.get(n, "client"), "#8fb3f0") for n in nodes],
-                           edgecolors="#333333", linewidths=0.5, ax=ax)
-    nx.draw_networkx_labels(graph, pos, labels={n: _component_label(str(n)) for n in nodes},
+                           node_color=[ROLE_COLORS.get(roles.get(n, "client"), DEFAULT_NODE) for n in nodes],
+                           edgecolors=OUTLINE, linewidths=0.5, ax=ax)
+    nx.draw_networkx_labels(graph, pos, labels={n: component_label(str(n)) for n in nodes},
                             font_size=7, ax=ax)
     labels = {(u, v): (f"{d.get('writes', 0)} writes" if v == "etcd" else str(d.get("requests", 0)))
               for u, v, d in edges}

@@ -125,3 +125,72 @@ def test_watch_list_initial_events_end_with_a_bookmark() -> None:
                 send_initial_events=True)
     c.run(0.001)
     assert got[0] == ("ADDED", "a") and got[-1] == ("BOOKMARK", "true")
+
+
+def test_fresh_cluster_leaves_no_409_in_the_audit_log() -> None:
+    c = Cluster(nodes=2, seed=0)
+    c.run(5)
+    conflicts = [r for r in c.api.audit.records() if r.code == 409]
+    assert conflicts == []
+    # the kubelet's node events and the node controller's RegisteredNode share one millisecond and one
+    # object name: consecutive nanoseconds, so each Event has its own name at the first try
+    names = sorted(e["metadata"]["name"] for e in c.events() if e["involvedObject"]["name"] == "node-1")
+    assert len(names) == len(set(names)) == 6
+    assert [int(n.split(".")[1], 16) - int(names[0].split(".")[1], 16) for n in names] == [0, 1, 2, 3, 4, 5]
+
+
+def test_event_names_in_one_millisecond_are_unique_across_recorders() -> None:
+    c = Cluster(nodes=0, seed=0)
+    obj = c.create(cm("x"))
+    first, second = EventRecorder(Client(c.api, "a"), "a"), EventRecorder(Client(c.api, "b"), "b")
+    first.event(obj, "Normal", "One", "one")
+    second.event(obj, "Normal", "Two", "two")
+    first.event(obj, "Normal", "Three", "three")
+    names = [e["metadata"]["name"] for e in c.events() if e["involvedObject"]["name"] == "x"]
+    base = int(names[0].split(".")[1], 16)
+    assert sorted(int(n.split(".")[1], 16) - base for n in names) == [0, 1, 2]
+    assert not [r for r in c.api.audit.records() if r.code == 409]
+    c.run(0.001)  # the next millisecond starts again at its own nanosecond 0
+    first.event(obj, "Normal", "Four", "four")
+    newest = max(int(e["metadata"]["name"].split(".")[1], 16) for e in c.events())
+    assert newest == base + 1_000_000
+
+
+def test_event_recorder_retries_a_name_taken_by_someone_else() -> None:
+    c = Cluster(nodes=0, seed=0)
+    obj = c.create(cm("y"))
+    rec = EventRecorder(Client(c.api, "ctrl"), "ctrl")
+    rec.event(obj, "Normal", "First", "first")
+    taken = next(e["metadata"]["name"] for e in c.events() if e["reason"] == "First")
+    nanos = int(taken.split(".")[1], 16)
+    c.create({"apiVersion": "v1", "kind": "Event", "metadata": {"name": f"y.{nanos + 1:x}"},
+              "involvedObject": {"kind": "ConfigMap", "name": "y", "namespace": "default"}, "reason": "Manual",
+              "message": "made by hand", "type": "Normal"})
+    rec.event(obj, "Normal", "Second", "second")  # its name would be y.<nanos+1>: 409, then the next one
+    second = next(e for e in c.events() if e["reason"] == "Second")
+    assert second["metadata"]["name"] == f"y.{nanos + 2:x}"
+    assert [r.code for r in c.api.audit.records() if r.verb == "create" and r.resource == "events"][-2:] == [409, 201]
+
+
+def test_identical_events_for_two_containers_of_one_pod_stay_separate() -> None:
+    c = Cluster(nodes=0, seed=0)
+    rec = EventRecorder(Client(c.api, "kubelet"), "kubelet", host="node-1")
+    obj = c.create(cm("p"))
+    for _ in range(2):
+        rec.event(obj, "Normal", "Pulled", "Container image already present", field_path="spec.containers{a}")
+    rec.event(obj, "Normal", "Pulled", "Container image already present", field_path="spec.containers{b}")
+    events = sorted((e["involvedObject"]["fieldPath"], e["count"]) for e in c.events() if e["reason"] == "Pulled")
+    assert events == [("spec.containers{a}", 2), ("spec.containers{b}", 1)]
+
+
+def test_similar_events_aggregate_within_ten_minutes_of_the_last_one() -> None:
+    # EventAggregator: the 10-minute window runs from the last similar event, not the first
+    c = Cluster(nodes=0, seed=0)
+    rec = EventRecorder(Client(c.api, "ctrl"), "ctrl")
+    obj = c.create(cm("z"))
+    for i in range(10):
+        rec.event(obj, "Warning", "Probe", f"failure {i}")
+        c.run(300)  # 5 minutes apart: 45 minutes from the first to the tenth
+    events = [e for e in c.events() if e["reason"] == "Probe"]
+    assert [e["message"] for e in events][-1] == "(combined from similar events): failure 9"
+    assert len(events) == 10

@@ -78,3 +78,25 @@ def test_errors_are_printed_not_raised(shell: InteractiveShell, capsys: pytest.C
     assert capsys.readouterr().out.startswith("error: no cluster")
     use(Cluster(nodes=1, seed=0))
     assert run_kubectl("get pod missing") == 'Error from server (NotFound): pods "missing" not found\n'
+
+
+BAD_NAME = POD.replace("name: hello", "name: Hello_World")
+
+
+@pytest.mark.parametrize(("exists", "command", "body", "expected"), [
+    (False, "apply -f -", POD, "pod/hello created\n"),
+    (True, "create -f -", POD, 'Error from server (AlreadyExists): error when creating "STDIN": pods "hello" already '
+                               "exists\n"),
+    (True, "create --filename=- -n default", POD,
+     'Error from server (AlreadyExists): error when creating "STDIN": pods "hello" already exists\n'),
+    (True, "apply -f=-", POD, "pod/hello unchanged\n"),
+    (False, "apply -f -", BAD_NAME,
+     'Error from server (Invalid): error when creating "STDIN": Pod "Hello_World" is invalid: metadata.name: '),
+])
+def test_the_cell_body_is_named_stdin_as_kubectl_names_standard_input(shell: InteractiveShell, exists: bool,
+                                                                       command: str, body: str, expected: str) -> None:
+    # kubectl reads `-f -` through cli-runtime's FileVisitorForSTDIN, whose source is "STDIN".
+    use(Cluster(nodes=1, seed=0))
+    if exists:
+        assert run_kubectl("apply -f -", POD) == "pod/hello created\n"
+    assert run_kubectl(command, body).startswith(expected)

@@ -39,6 +39,24 @@ def test_normalize_makes_model_ids_sequential_and_drops_run_metadata() -> None:
     assert "execution" not in out.cells[0].metadata and "widgets" not in out.metadata
 
 
+def test_normalize_merges_adjacent_streams_of_the_same_name() -> None:
+    # How prints are split into stream messages depends on flush timing; the stored outputs must not.
+    tool = load_tool()
+    outputs = [new_output("stream", name="stdout", text="a\n"), new_output("stream", name="stdout", text="b\n"),
+               new_output("stream", name="stderr", text="warn\n"), new_output("stream", name="stdout", text="c"),
+               widget_output("ab" * 16), new_output("stream", name="stdout", text="d\n"),
+               new_output("stream", name="stdout", text="e\n")]
+    out = tool.normalize(new_notebook(cells=[new_code_cell("s", outputs=outputs), new_code_cell("s")]))
+    got = [(o.output_type, o.get("name"), o.get("text")) for o in out.cells[0].outputs]
+    assert got == [("stream", "stdout", "a\nb\n"), ("stream", "stderr", "warn\n"), ("stream", "stdout", "c"),
+                   ("display_data", None, None), ("stream", "stdout", "d\ne\n")]
+    assert out.cells[1].outputs == []
+    split = new_notebook(cells=[new_code_cell("s", outputs=[new_output("stream", name="stdout", text="x\n"),
+                                                            new_output("stream", name="stdout", text="y\n")])])
+    whole = new_notebook(cells=[new_code_cell("s", outputs=[new_output("stream", name="stdout", text="x\ny\n")])])
+    assert tool.normalize(split).cells[0].outputs == tool.normalize(whole).cells[0].outputs
+
+
 def test_kernel_env_puts_the_checkout_first() -> None:
     env = load_tool().kernel_env()
     assert env["PYTHONPATH"].split(":")[0] == str(ROOT)

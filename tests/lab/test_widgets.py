@@ -261,21 +261,75 @@ def test_scheduler_explain_reads_the_documented_shape(monkeypatch: pytest.Monkey
 def test_graph_view_redraws_only_when_the_graph_changes() -> None:
     c = Cluster(nodes=1, seed=0)
     view = GraphView(c, "topology")
-    png = view.image.value
-    assert png[:4] == b"\x89PNG" and view.renders == 1
+    assert view.format == "svg" and view.image is None and view.html is not None
+    svg = view.html.value
+    assert svg == view.svg and svg.startswith("<svg xmlns='http://www.w3.org/2000/svg' width='640.0' height='360.0'")
+    assert view.renders == 1
     assert view.summary() == "topology: 4 nodes, 3 edges at t=0.000s"  # etcd, kube-apiserver, 2 Nodes
     c.run(5)  # the control-plane kubelet posts the 4 mirror pods: 2 more components, 4 more pods
-    assert view.refresh() is True and view.image.value != png and view.renders == 2
+    assert view.refresh() is True and view.html.value != svg and view.renders == 2
     assert view.summary() == "topology: 10 nodes, 9 edges at t=5.000s"
-    png = view.image.value
+    svg = view.html.value
     revision = c.store.revision
     c.run(5)  # the kubelets renew their Leases at t=10 s: the store changes, but nothing the topology shows
     assert c.store.revision == revision + 2
-    assert view.refresh() is False and view.image.value == png and view.renders == 2
+    assert view.refresh() is False and view.html.value == svg and view.renders == 2
     c.create(pod("web", "node-1"))
-    assert view.refresh() is True and view.image.value != png
+    assert view.refresh() is True and view.html.value != svg
+    assert "<title>Pod default/web: Pending on node-1</title>" in view.html.value
     with pytest.raises(ValueError, match="unknown graph"):
         GraphView(c, "nope")
+
+
+def test_graph_view_same_state_same_svg() -> None:
+    first, second = GraphView(scenario(0), "topology"), GraphView(scenario(0), "topology")
+    assert first.svg == second.svg
+    talks = [GraphView(scenario(0), "talks").svg for _ in range(2)]
+    assert talks[0] == talks[1] and " writes</text>" in talks[0]
+
+
+def test_graph_view_png_with_a_matplotlib_drawing() -> None:
+    from labk8s.viz import draw_topology
+
+    c = Cluster(nodes=1, seed=0)
+    view = GraphView(c, "topology", draw=draw_topology)
+    assert view.format == "png" and view.html is None and view.image is not None
+    assert view.image.value[:4] == b"\x89PNG" and view.svg == ""
+    assert GraphView(c, "talks").png()[:4] == b"\x89PNG"  # a static copy of an SVG view
+    view.close()
+    assert closed(view.image)
+
+
+def test_graph_view_of_a_function_keeps_its_spring_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from labk8s.viz import layout
+
+    calls: list[int] = []
+    spring = layout.spring
+
+    def counting(graph: Any, seed: int = 0) -> Any:
+        calls.append(graph.number_of_nodes())
+        return spring(graph, seed)
+
+    monkeypatch.setattr(layout, "spring", counting)
+
+    def pods_on_nodes(c: Cluster) -> Any:
+        import networkx as nx
+
+        g = nx.Graph()
+        for p in c.list("pods", namespace="default"):
+            g.add_node(p["metadata"]["name"], phase=p.get("status", {}).get("phase", ""))
+            g.add_edge(p["metadata"]["name"], p["spec"].get("nodeName") or "unscheduled")
+        return g
+
+    c = Cluster(nodes=2, seed=0)
+    c.create(pod("a", "node-1"))
+    view = GraphView(c, pods_on_nodes, seed=1)
+    assert view.name == "pods_on_nodes" and calls == [2] and "<title>a</title>" in view.svg
+    svg = view.svg
+    c.run(10)  # pod a starts: its phase (an attribute) changes, so the view redraws, with the same layout
+    assert view.refresh() is True and view.renders == 2 and view.svg == svg and calls == [2]
+    c.create(pod("b", "node-2"))
+    assert view.refresh() is True and calls == [2, 4]
 
 
 def test_scheduler_explain_with_the_real_scheduler() -> None:

@@ -65,6 +65,11 @@ def test_failing_init_container() -> None:
     c.create(pod("restart", NGINX, initContainers=fail))
     c.create(pod("never", NGINX, initContainers=fail, restartPolicy="Never"))
     c.run(15)
+    # Upstream order: the sync that finds the init container dead shows its terminated state (Init:Error);
+    # the CrashLoopBackOff it records (reasonCache) shows only in the next sync's status. The third exit
+    # (about 11.3 s) is seen at 12.0 with a 20 s back-off; the next sync is the 10 s re-sync at 22.0.
+    assert _row(c, "restart") == ["0/1", "Init:Error", "2"]
+    assert c.run_until(lambda cl: _row(cl, "restart")[1] == "Init:CrashLoopBackOff") == 22.0
     assert _row(c, "restart") == ["0/1", "Init:CrashLoopBackOff", "2"]
     assert _row(c, "never") == ["0/1", "Init:Error", "0"]
     assert c.get("pod", "never")["status"]["phase"] == "Failed"

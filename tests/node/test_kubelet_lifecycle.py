@@ -100,14 +100,19 @@ def test_crash_loop_backoff_delays() -> None:
 def test_backoff_waiting_message_sequence() -> None:
     c, _ = cluster()
     c.create(pod("crash", [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "exit 2"]}]))
-    messages = []
-    for _ in range(320):
-        c.run(1)
+    seen: list[tuple[float, str]] = []
+    for _ in range(3300):
+        c.run(0.1)
         waiting = _status(c, "crash")["containerStatuses"][0]["state"].get("waiting") or {}
         msg = waiting.get("message", "")
-        if msg and (not messages or messages[-1] != msg):
-            messages.append(msg)
-    assert [m.split(" ")[1] for m in messages] == ["10s", "20s", "40s", "1m20s", "2m40s", "5m0s"]
+        if msg and (not seen or seen[-1][1] != msg):
+            seen.append((round(c.now, 1), msg))
+    # Upstream order: the sync that finds the container exited shows it terminated (Error) and records the
+    # back-off in the reasonCache; the waiting message shows from the next sync on. That is the sync at the
+    # back-off's expiry for 10s (sampled every 0.1 s: the exit at about 1.2 s, shown at 11.2 until the restarted container's exit is seen at
+    # 12.0), else the 10 s re-sync after the exit was seen (exits seen at 12, 32, 72, 152 and 312 s).
+    assert [(t, m.split(" ")[1]) for t, m in seen] == [
+        (11.2, "10s"), (22.0, "20s"), (42.0, "40s"), (82.0, "1m20s"), (162.0, "2m40s"), (322.0, "5m0s")]
 
 
 def test_backoff_resets_after_ten_minutes_of_running() -> None:
@@ -153,22 +158,29 @@ def test_image_pull_errors_and_backoff() -> None:
     c.registry.delete("nosuch/app:1")
     c.create(pod("bad", [{"name": "app", "image": "nosuch/app:1"}]))
     t = c.run_until(lambda cl: _waiting(cl, "bad").get("reason") == "ErrImagePull")
-    assert t == 0.7  # the pull failed at 0.7s (resolve 300ms after the sandbox at 0.4); the PLEG update re-syncs
+    # the pull failed at 0.7s (resolve 300ms after the sandbox at 0.4); as upstream, the reasonCache entry
+    # shows in the status of the next sync, the PLEG update at 1.0, which finds the pull backed off
+    assert t == 1.0
     waiting = _status(c, "bad")["containerStatuses"][0]["state"]["waiting"]
     err = ('failed to pull and unpack image "docker.io/nosuch/app:1": failed to resolve reference '
            '"docker.io/nosuch/app:1": docker.io/nosuch/app:1: not found')
     assert waiting["message"] == err
-    c.run(1)
+    # ... so ImagePullBackOff shows from the sync after that one, at the back-off's expiry (0.7 + 10s),
+    # which pulls again; the second failure (11.0) shows at the 10s retry (21.0), and so on: the status
+    # alternates ErrImagePull / ImagePullBackOff as upstream.
+    assert c.run_until(lambda cl: _waiting(cl, "bad").get("reason") == "ImagePullBackOff") == 10.7
     assert _waiting(c, "bad") == {"reason": "ImagePullBackOff",
                                   "message": f'Back-off pulling image "nosuch/app:1": ErrImagePull: {err}'}
-    # the pull is retried when its back-off (10s, then 20s, ...) expires: pulls start at 0.4, 10.7 and
-    # 31.0 (each failing 300ms later); samples are taken at 2.7, 3.7, ... (index 8 is 10.7, 29 is 31.7)
+    assert c.run_until(lambda cl: _waiting(cl, "bad").get("reason") == "ErrImagePull") == 21.0
+    assert c.run_until(lambda cl: _waiting(cl, "bad").get("reason") == "ImagePullBackOff") == 31.0
+    # the pull is retried when its back-off (10s, then 20s, 40s) expires: pulls start at 0.4, 10.7, 31.0
+    # and 71.3 (each failing 300ms later); samples are taken at 32.0, 33.0, ... (index 40 is 72.0)
     pulls = []
-    for _ in range(40):
+    for _ in range(42):
         c.run(1)
         pulls.append(sum(e["count"] for e in c.events() if e["reason"] == "Pulling"
                          and e["involvedObject"]["name"] == "bad"))
-    assert pulls.index(2) == 8 and pulls.index(3) == 29
+    assert pulls[0] == 3 and pulls.index(4) == 40
     reasons = [(r, m) for r, m, _ in events(c, "bad")]
     assert ("Failed", f'Failed to pull image "nosuch/app:1": {err}') in reasons
     assert ("Failed", "Error: ErrImagePull") in reasons

@@ -86,3 +86,34 @@ def test_score_batch_matches_per_node_scores(seed: int) -> None:
         per_node = [ScorePlugin.score_batch(pl, state, pod, NodeList(fw.snapshot, slots)).tolist()]
         assert batch.tolist() == per_node[0], pl.name
         assert batch.dtype == np.int64
+
+
+IMAGES = ("nginx:1.29", "redis:8", "busybox:1.37", "postgres:18", "registry.k8s.io/pause:3.10")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_image_locality_batch_matches_per_node_scores(seed: int) -> None:
+    """ImageLocality's slot masks follow nodes that come, change their images and go (slots reused)."""
+    r = random.Random(2000 + seed)
+    nodes = []
+    for i in range(r.randint(1, 80)):
+        node = make_node(f"n{i}", 4000, 16 * 2**30)
+        node["status"]["images"] = [{"names": [img], "sizeBytes": r.choice([5, 30, 300, 2000]) * 2**20}
+                                    for img in r.sample(IMAGES, r.randint(0, len(IMAGES)))]
+        nodes.append(node)
+    fw, cache = build(nodes)
+    for node in r.sample(nodes, len(nodes) // 3):
+        cache.remove_node(node)
+    for i in range(r.randint(0, 10)):
+        node = make_node(f"m{i}", 4000, 16 * 2**30)
+        node["status"]["images"] = [{"names": [img], "sizeBytes": 100 * 2**20} for img in r.sample(IMAGES, 2)]
+        cache.add_node(node)
+    pod = make_pod("incoming", {})
+    pod["spec"]["containers"] = [{"name": f"c{k}", "image": r.choice(IMAGES)} for k in range(r.randint(1, 3))]
+    info = PodInfo(pod)
+    plugin = next(pl for pl in fw.score_plugins if pl.name == "ImageLocality")
+    nodes_list = NodeList(fw.snapshot, fw.snapshot.order)
+    batch = plugin.score_batch(CycleState(), info, nodes_list)
+    per_node = [plugin.score(CycleState(), info, fw.snapshot.slot_infos[s]) for s in fw.snapshot.order.tolist()]
+    assert batch.tolist() == per_node
+    assert batch.dtype == np.int64

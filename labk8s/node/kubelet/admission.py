@@ -47,8 +47,27 @@ def pod_requests(pod: Obj) -> dict[str, int]:
     return total
 
 
-def admit(pod: Obj, node: Obj | None, active: list[Obj], node_name: str) -> tuple[str, str] | None:
-    """None when the pod may run, else (reason, message)."""
+#: Per pod UID: (the pod object, its requests). Objects from the informer cache never change, so the
+#: requests of the same object need not be summed again at every admission on the node.
+RequestsCache = dict[str, tuple[Obj, dict[str, int]]]
+
+
+def _cached_requests(pod: Obj, cache: RequestsCache | None) -> dict[str, int]:
+    if cache is None:
+        return pod_requests(pod)
+    uid = pod["metadata"].get("uid", "")
+    hit = cache.get(uid)
+    if hit is not None and hit[0] is pod:
+        return hit[1]
+    requests = pod_requests(pod)
+    cache[uid] = (pod, requests)
+    return requests
+
+
+def admit(pod: Obj, node: Obj | None, active: list[Obj], node_name: str,
+          cache: RequestsCache | None = None) -> tuple[str, str] | None:
+    """None when the pod may run, else (reason, message). ``cache`` memoises each active pod's requests
+    (read-only results)."""
     spec = pod.get("spec") or {}
     if spec.get("nodeName") and spec["nodeName"] != node_name:
         return "NodeName", "Predicate NodeName failed: node(s) didn't match the requested node name"
@@ -63,10 +82,10 @@ def admit(pod: Obj, node: Obj | None, active: list[Obj], node_name: str) -> tupl
     if len(active) + 1 > pods_allowed:
         return "OutOfpods", (f"Node didn't have enough resource: pods, requested: 1, used: {len(active)}, "
                              f"capacity: {pods_allowed}")
-    want = pod_requests(pod)
+    want = _cached_requests(pod, cache)
     used: dict[str, int] = {}
     for other in active:
-        for k, v in pod_requests(other).items():
+        for k, v in _cached_requests(other, cache).items():
             used[k] = used.get(k, 0) + v
     names = ["cpu", "memory", "ephemeral-storage"] + sorted(n for n in want if n not in ("cpu", "memory",
                                                                                        "ephemeral-storage", "pods"))

@@ -20,7 +20,13 @@ from typing import Any
 from labk8s.api.quantity import Quantity
 from labk8s.client.client import Client
 from labk8s.errors import ApiError
-from labk8s.node.runtime.containers import ContainerConfig, Mount, PodSandboxConfig, PortMapping
+from labk8s.node.runtime.containers import (
+    ContainerConfig,
+    LinuxContainerResources,
+    Mount,
+    PodSandboxConfig,
+    PortMapping,
+)
 from labk8s.node.runtime.shell.filesystem import Filesystem
 
 Obj = dict[str, Any]
@@ -211,6 +217,46 @@ def _lookup(client: Client, kind: str, ns: str, name: str, optional: bool) -> di
     return data
 
 
+#: pkg/kubelet/cm: cpu.shares bounds and per-CPU value, and the CFS period (100 ms) with its minimum quota.
+MIN_SHARES = 2
+MAX_SHARES = 262144
+SHARES_PER_CPU = 1024
+QUOTA_PERIOD_US = 100_000
+MIN_QUOTA_PERIOD_US = 1000
+
+
+def milli_cpu_to_shares(milli_cpu: int) -> int:
+    """cm.MilliCPUToShares."""
+    if milli_cpu == 0:
+        return MIN_SHARES
+    return max(MIN_SHARES, min(MAX_SHARES, milli_cpu * SHARES_PER_CPU // 1000))
+
+
+def milli_cpu_to_quota(milli_cpu: int, period: int) -> int:
+    """milliCPUToQuota: 0 (no quota) without a limit, else at least MIN_QUOTA_PERIOD_US."""
+    if milli_cpu == 0:
+        return 0
+    return max(MIN_QUOTA_PERIOD_US, milli_cpu * period // 1000)
+
+
+def linux_container_resources(container: Obj) -> LinuxContainerResources:
+    """generateLinuxContainerResources / calculateLinuxResources (cgroup v2, CFS quota on, the default
+    singleProcessOOMKill false): CPU shares from the request (from the limit when no request is given),
+    the CFS quota from the limit, memory.max from the memory limit, memory.oom.group set."""
+    res = container.get("resources") or {}
+    requests, limits = res.get("requests") or {}, res.get("limits") or {}
+
+    def milli(d: Obj) -> int:
+        return Quantity(str(d["cpu"])).milli_value() if "cpu" in d else 0
+
+    cpu_limit = milli(limits)
+    shares = milli_cpu_to_shares(cpu_limit if "cpu" not in requests and "cpu" in limits else milli(requests))
+    memory = Quantity(str(limits["memory"])).value() if "memory" in limits else 0
+    return LinuxContainerResources(cpu_period=QUOTA_PERIOD_US, cpu_quota=milli_cpu_to_quota(cpu_limit, QUOTA_PERIOD_US),
+                                   cpu_shares=shares, memory_limit_in_bytes=memory,
+                                   unified={"memory.oom.group": "1"})
+
+
 def container_config(pod: Obj, container: Obj, attempt: int, image_ref: str, env: list[tuple[str, str]],
                      mounts: list[Mount]) -> ContainerConfig:
     """generateContainerConfig."""
@@ -236,7 +282,8 @@ def container_config(pod: Obj, container: Obj, attempt: int, image_ref: str, env
         },
         log_path=f"{container['name']}/{attempt}.log", stdin=bool(container.get("stdin")),
         tty=bool(container.get("tty")), stop_signal=((container.get("lifecycle") or {}).get("stopSignal") or ""),
-        read_only_root_filesystem=bool(security.get("readOnlyRootFilesystem")))
+        read_only_root_filesystem=bool(security.get("readOnlyRootFilesystem")),
+        resources=linux_container_resources(container))
 
 
 def container_mounts(container: Obj, volumes: dict[str, tuple[Filesystem, str]]) -> list[Mount]:

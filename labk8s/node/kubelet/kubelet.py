@@ -25,7 +25,7 @@ from labk8s.client.record import EventRecorder
 from labk8s.errors import ApiError
 from labk8s.node.kubelet import events as ev
 from labk8s.node.kubelet import power
-from labk8s.node.kubelet.admission import admit
+from labk8s.node.kubelet.admission import RequestsCache, admit
 from labk8s.node.kubelet.backoff import Backoff
 from labk8s.node.kubelet.config import (
     CRASHLOOP_BACKOFF_INITIAL_MS,
@@ -84,6 +84,7 @@ class Kubelet:
         self.static_pods = StaticPods(self)
         self.reasons: dict[str, dict[str, tuple[str, str]]] = {}
         self.rejected: set[str] = set()
+        self._requests: RequestsCache = {}
         self.running = False
         self.started_at_ms = 0
         self.boot = 0
@@ -146,6 +147,7 @@ class Kubelet:
         self.recorder.enabled = False
         self.reasons.clear()
         self.rejected.clear()
+        self._requests.clear()
 
     def power_off(self) -> None:
         power.power_off(self)
@@ -264,6 +266,7 @@ class Kubelet:
 
     def forget_pod(self, uid: str) -> None:
         self.reasons.pop(uid, None)
+        self._requests.pop(uid, None)
         self.status_manager.forget(uid)
         self.index.forget(uid)
         self.pleg.forget(uid)
@@ -279,7 +282,7 @@ class Kubelet:
             return
         phase = (pod.get("status") or {}).get("phase")
         if not self.workers.known(uid) and phase not in TERMINAL and not pod["metadata"].get("deletionTimestamp"):
-            verdict = admit(pod, self._current_node(), self.workers.active_pods(), self.node_name)
+            verdict = admit(pod, self._current_node(), self.workers.active_pods(), self.node_name, self._requests)
             if verdict is not None:
                 self._reject(pod, *verdict)
                 return

@@ -67,6 +67,27 @@ def allocatable(config: KubeletConfig) -> Obj:
     return out
 
 
+def _is_extended_resource_name(name: str) -> bool:
+    """v1helper.IsExtendedResourceName: a qualified name outside the kubernetes.io domains."""
+    return "/" in name and "kubernetes.io/" not in name and not name.startswith("requests.")
+
+
+def _set_machine_info(status: Obj, config: KubeletConfig) -> None:
+    """The MachineInfo setter. It sets the kubelet's own resources in the existing capacity, keeping what
+    others advertised there (extended resources PATCHed onto the node status, as in the docs' "Advertise
+    Extended Resources for a Node"), then derives allocatable from every capacity entry, dropping extended
+    resources that left capacity."""
+    cap = dict(status.get("capacity") or {})
+    cap.update(capacity(config))
+    alloc = {k: v for k, v in (status.get("allocatable") or {}).items()
+             if k in cap or not _is_extended_resource_name(k)}
+    own = allocatable(config)
+    for name, value in cap.items():
+        alloc[name] = own.get(name, value)
+    status["capacity"] = cap
+    status["allocatable"] = alloc
+
+
 def node_images(images: list[Any]) -> list[Obj]:
     """The Images setter: largest first (ID descending on ties), at most 50, each with <= 5 names."""
     ordered = sorted(images, key=lambda i: (-int(i.size), _neg_text(str(i.id))))
@@ -119,8 +140,7 @@ def set_node_status(node: Obj, config: KubeletConfig, now_ms: int, images: list[
     now = format_rfc3339(now_ms)
     status["addresses"] = [{"address": config.node_ip, "type": "InternalIP"},
                            {"address": config.node_name, "type": "Hostname"}]
-    status["capacity"] = capacity(config)
-    status["allocatable"] = allocatable(config)
+    _set_machine_info(status, config)
     status["nodeInfo"] = {
         "architecture": ARCHITECTURE, "bootID": ids.get("bootID", ""),
         "containerRuntimeVersion": config.container_runtime_version, "kernelVersion": KERNEL_VERSION,

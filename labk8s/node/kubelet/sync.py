@@ -6,7 +6,9 @@ actions; kill the pod or the containers to kill; create the sandbox (CNI ADD ins
 ``FailedCreatePodSandBox`` on failure); start the init containers to start, then the regular containers
 to start. Starting a container: back-off check (CrashLoopBackOff), EnsureImageExists, create
 (``Created``), start (``Started``), postStart hook. Failures are remembered per container (reasonCache)
-and become the waiting reason of the next status.
+and become the waiting reason of the next status only (kubelet.SyncPod generates the status before
+the runtime's SyncPod updates the reasonCache): the sync that finds a container dead shows its terminated
+state (``Error``, ``OOMKilled``), the next one ``CrashLoopBackOff``.
 
 The result tells the pod worker when to sync again: at once after a phase change, in 10s
 (backOffPeriod) after an error, and while a container is in back-off every 10s and exactly when the
@@ -136,15 +138,14 @@ def sync_pod(kl: Kubelet, pod: Obj) -> TaskGen:
         containers = list(spec.get("containers") or [])
         for idx in actions.containers_to_start:
             yield from _start(kl, pod, containers[idx], sandbox_id, rps, pod_ip, volumes, result)
-    before = dict(kl.reasons.get(uid, {}))
+    # reasonCache.Update: a failed start (or a back-off) becomes the container's waiting reason in the
+    # status generated at the start of the NEXT sync, as upstream; this sync's status stays the one
+    # computed from the runtime above (e.g. the dead container's terminated state).
     for name, (reason, message) in result.starts.items():
         if reason:
             kl.reasons.setdefault(uid, {})[name] = (reason, message)
         else:
             kl.reasons.get(uid, {}).pop(name, None)
-    if kl.reasons.get(uid, {}) != before and not kl.workers.termination_requested(uid):
-        # A start that failed (or waits in back-off) shows as the container's waiting reason at once.
-        kl.status_manager.set_pod_status(pod, pod_status(kl, pod, kl.index.status(uid), False))
     return result
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from labk8s._sim.loop import Event, EventLoop
+from labk8s.node.runtime.cgroup import Cgroup, LinuxContainerResources
 from labk8s.node.runtime.shell.filesystem import Filesystem, normalize
 from labk8s.node.runtime.shell.process import LogLine, ProcessContext, Signal, Sleep, Wait
 from labk8s.node.runtime.shell.runner import lookup_executable
@@ -28,6 +29,7 @@ from labk8s.node.runtime.shell.runner import lookup_executable
 __all__ = [
     "DEFAULT_PATH",
     "DNSConfig",
+    "LinuxContainerResources",
     "RuntimeVersion",
     "exec_check",
     "go_duration",
@@ -248,13 +250,15 @@ class ContainerConfig:
     #: ``SIGTERM`` etc.; "" uses the image's STOPSIGNAL (SIGTERM by default).
     stop_signal: str = ""
     read_only_root_filesystem: bool = False
+    #: ``linux.resources``: CFS quota and shares, ``memory_limit_in_bytes`` (the cgroup's memory.max).
+    resources: LinuxContainerResources = field(default_factory=LinuxContainerResources)
 
     @classmethod
     def from_cri(cls, d: dict[str, Any]) -> ContainerConfig:
         """From the CRI message as a dict (``metadata``, ``image`` (a string or ``{"image": ...}``),
         ``command``, ``args``, ``envs`` ([{key, value}]) or ``env``, ``working_dir``, ``mounts``, ``labels``,
-        ``annotations``, ``log_path``, ``stdin``, ``tty``). A mount needs its volume as ``fs`` (a
-        :class:`Filesystem`); mounts without one are not mounted."""
+        ``annotations``, ``log_path``, ``stdin``, ``tty``, ``linux.resources``). A mount needs its volume as
+        ``fs`` (a :class:`Filesystem`); mounts without one are not mounted."""
         meta = _get(d, "metadata", default={})
         image = _get(d, "image", default="")
         if isinstance(image, dict):
@@ -279,6 +283,10 @@ class ContainerConfig:
                                     bool(_get(m, "readonly", "read_only", "readOnly", default=False))))
         command = _get(d, "command")
         args = _get(d, "args")
+        res = _get(_get(d, "linux", default={}), "resources", default={})
+        resources = LinuxContainerResources(**{k: int(_get(res, k, default=0)) for k in (
+            "cpu_period", "cpu_quota", "cpu_shares", "memory_limit_in_bytes")},
+            unified={str(k): str(v) for k, v in (_get(res, "unified", default={})).items()})
         return cls(
             name=str(_get(meta, "name", default=_get(d, "name", default=""))), image=str(image),
             command=list(command) if command else None, args=list(args) if args else None, env=env,
@@ -288,6 +296,7 @@ class ContainerConfig:
             log_path=str(_get(d, "log_path", default="")), stdin=bool(_get(d, "stdin", default=False)),
             tty=bool(_get(d, "tty", default=False)), stop_signal=str(_get(d, "stop_signal", default="")),
             read_only_root_filesystem=bool(_get(d, "read_only_root_filesystem", default=False)),
+            resources=resources,
         )
 
 
@@ -399,6 +408,8 @@ class Container:
     execs: list[ProcessDriver] = field(default_factory=list)
     exit_reason: str = ""
     next_exec_pid: int = 100
+    #: The cgroup of the running process (memory and CPU accounting, OOM killer); None until started.
+    cgroup: Cgroup | None = None
 
     def status(self) -> ContainerStatus:
         c = self.config

@@ -14,6 +14,8 @@ API (the kubelet's view; errors are :class:`CriError`, and callback errors are t
     rt.start_container(id)                    # raises CriError; the container is then EXITED/StartError
     rt.stop_container(id, timeout_s, callback=None)  # stop signal, SIGKILL after timeout_s
     rt.kill_container(id, exit_code=137, reason=None)  # reason "OOMKilled" for the OOM killer
+    rt.container_memory_usage(id) -> bytes;  rt.container_cpu_usage(id) -> millicores now
+    rt.container_cpu_usage_core_nanoseconds(id) -> cumulative CPU time
     rt.remove_container(id); rt.container_status(id); rt.list_containers(sandbox_id=None)
     rt.exec_sync(id, cmd, timeout_s, callback)   # callback(exit_code, stdout, stderr)
     rt.logs(id) -> [(time_ms, stream, text)];  rt.subscribe(callback)  # callback(container/sandbox id)
@@ -26,6 +28,11 @@ of the pause image when the node lacks it). CreateContainer and StartContainer r
 charges :data:`CONTAINER_CREATE_MS` and :data:`CONTAINER_START_MS` for them. A started process runs from
 the next event of the loop; subscribers hear of every state change through a loop event, never from
 inside a call.
+
+Resources: each started container gets a :class:`~labk8s.node.runtime.cgroup.Cgroup` with the limits of
+``ContainerConfig.resources``; its processes (PID 1 and exec'd ones) report what they use through
+``ProcessContext.account``. A charge above ``memory_limit_in_bytes`` makes the OOM killer kill the whole
+container (memory.oom.group) in a loop event of the same millisecond: exit code 137, reason ``OOMKilled``.
 
 Exec timeouts: ``callback(EXEC_TIMEOUT_EXIT_CODE, "", "rpc error: code = DeadlineExceeded desc = failed to
 exec in container: timeout 1s exceeded: context deadline exceeded")``; the exec process is SIGKILLed.
@@ -44,6 +51,7 @@ from labk8s.node.cni.spec import CniError
 from labk8s.node.images.imageservice import SANDBOX_IMAGE, ImageInfo, ImageService, PullError
 from labk8s.node.images.registry import Registry
 from labk8s.node.nodefs import cri_log_line, node_filesystem
+from labk8s.node.runtime.cgroup import Cgroup
 from labk8s.node.runtime.containers import (
     CONTAINER_NAME_LABEL,
     DEFAULT_PATH,
@@ -433,6 +441,7 @@ class ContainerRuntime:
             detail = exec_check(c.fs, c.env.get("PATH", DEFAULT_PATH), c.cwd, argv[0])
             if detail is not None:
                 raise self._start_failed(c, f"{_OCI_CREATE}{detail}: unknown")
+        c.cgroup = Cgroup(c.config.resources, self.cpu_count, lambda: self.loop.now_ms, lambda: self._oom(c))
         ctx = self._context(c, sandbox, pid=1, log=c.log)
         gen = run_command(argv, ctx) if argv else run_image_default(c.image, ctx)
         c.ctx = ctx
@@ -448,7 +457,17 @@ class ContainerRuntime:
             fs=c.fs, hostname=sandbox.config.hostname or self.node_name, env=dict(c.env),
             now_ms=lambda: self.loop.now_ms, log=log, pid=pid, is_pid1=pid == 1, cwd=c.cwd,
             pod_ip=sandbox.ip or (self.net.node_ip if sandbox.config.host_network else ""),
-            cpu_count=self.cpu_count, signal_process=lambda target, sig: self._signal_pid(c, target, sig))
+            cpu_count=self.cpu_count, signal_process=lambda target, sig: self._signal_pid(c, target, sig),
+            account=c.cgroup.account if c.cgroup is not None else None)
+
+    def _oom(self, c: Container) -> None:
+        """The cgroup went over memory.max: kill the container (the charging process is still running its
+        step, so the kill is a loop event)."""
+        def kill() -> None:
+            if c.state == ContainerState.RUNNING and c.process is not None and not c.process.done:
+                self.kill_container(c.id, 137, reason="OOMKilled")
+
+        self._later(0, kill, f"oom-kill {c.config.name}")
 
     def _signal_pid(self, c: Container, pid: int, sig: str) -> bool:
         """``kill``/``nginx -s`` inside the container: signal PID 1 or an exec'd process."""
@@ -466,6 +485,8 @@ class ContainerRuntime:
         c.finished_at = self.loop.now_ms
         c.exit_code = code
         c.reason = c.exit_reason or ("Completed" if code == 0 else "Error")
+        if c.cgroup is not None:
+            c.cgroup.release()
         if c.kill_event is not None:
             c.kill_event.cancel()
             c.kill_event = None
@@ -534,6 +555,21 @@ class ContainerRuntime:
 
     def container_status(self, container_id: str) -> ContainerStatus:
         return self._container(container_id).status()
+
+    def container_memory_usage(self, container_id: str) -> int:
+        """memory.current of the container's cgroup, in bytes (0 unless it runs)."""
+        cg = self._container(container_id).cgroup
+        return cg.memory_current if cg is not None else 0
+
+    def container_cpu_usage(self, container_id: str) -> int:
+        """The CPU the container uses now, in millicores (held to its CFS quota)."""
+        cg = self._container(container_id).cgroup
+        return cg.cpu_millicores if cg is not None else 0
+
+    def container_cpu_usage_core_nanoseconds(self, container_id: str) -> int:
+        """Cumulative CPU time of the container (cpu.stat usage), in core-nanoseconds."""
+        cg = self._container(container_id).cgroup
+        return cg.usage_core_nanoseconds() if cg is not None else 0
 
     def list_containers(self, sandbox_id: str | None = None) -> list[ContainerStatus]:
         found = self._containers.values() if sandbox_id is None else self._containers_of(sandbox_id)
@@ -638,6 +674,8 @@ class ContainerRuntime:
             if c.state == ContainerState.RUNNING:
                 c.state, c.finished_at, c.exit_code, c.reason = ContainerState.EXITED, now, UNKNOWN_EXIT_CODE, "Unknown"
                 c.process = None
+                if c.cgroup is not None:
+                    c.cgroup.release()
                 self._notify(c.id)
         for s in sorted(self._sandboxes.values(), key=lambda s: s.seq):
             if s.state == SandboxState.READY:

@@ -22,6 +22,7 @@ from labk8s.scheduler.framework.types import PodInfo
 
 Obj = dict[str, Any]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 _INT_FIELDS = ("alloc_cpu", "alloc_mem", "alloc_eph", "alloc_pods", "req_cpu", "req_mem", "req_eph", "nz_cpu",
                "nz_mem", "pod_count")
@@ -56,6 +57,8 @@ class Snapshot:
         #: Node name by slot, replaced (never mutated) when nodes come or go, so records can keep it.
         self.slot_names: tuple[str, ...] = ()
         self.image_states: dict[str, ImageState] = {}
+        #: Per image, which slots hold it (ImageState.nodes as a mask, for the vectorised ImageLocality).
+        self.image_slots: dict[str, BoolArray] = {}
         self.affinity_slots: set[int] = set()
         self.anti_affinity_slots: set[int] = set()
         self._cap = 0
@@ -79,6 +82,10 @@ class Snapshot:
             barr = np.zeros(cap, dtype=np.bool_)
             barr[:old] = getattr(self, f)[:old]
             setattr(self, f, barr)
+        for name, mask in self.image_slots.items():
+            grown = np.zeros(cap, dtype=np.bool_)
+            grown[:old] = mask[:old]
+            self.image_slots[name] = grown
         self._cap = cap
 
     # -- lookups ------------------------------------------------------------------------------------
@@ -216,13 +223,22 @@ class Snapshot:
                     state = self.image_states[name] = ImageState(int(image.get("sizeBytes") or 0))
                 state.nodes.add(ni.name)
                 summary.setdefault(name, state)
+                if ni.slot >= 0:
+                    mask = self.image_slots.get(name)
+                    if mask is None:
+                        mask = self.image_slots[name] = np.zeros(self._cap, dtype=np.bool_)
+                    mask[ni.slot] = True
         ni.image_states = summary
 
     def _remove_images(self, ni: NodeInfo) -> None:
         for name, state in ni.image_states.items():
             state.nodes.discard(ni.name)
+            mask = self.image_slots.get(name)
+            if mask is not None and ni.slot >= 0:
+                mask[ni.slot] = False
             if not state.nodes:
                 self.image_states.pop(name, None)
+                self.image_slots.pop(name, None)
         ni.image_states = {}
 
     # -- pods ---------------------------------------------------------------------------------------

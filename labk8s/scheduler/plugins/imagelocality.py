@@ -50,22 +50,25 @@ class ImageLocality(PluginBase, ScorePlugin, EnqueueExtensions):
         return calculate_priority(sum_image_scores(node, pod, total_nodes), len(pod.images))
 
     def score_batch(self, state: CycleState, pod: PodInfo, nodes: NodeList) -> IntArray:
+        """``score`` for every node at once: each image's scaled score is the same on every node that
+        holds it, so a node's sum is the sum of those scores over the images its slot holds."""
         snap = nodes.snapshot
-        holders: set[str] = set()
+        num_containers = len(pod.images)
+        sums: IntArray | None = None
+        total_nodes = self.handle.snapshot.num_nodes()
         for image in pod.images:
             st = snap.image_states.get(image)
-            if st is not None:
-                holders |= st.nodes
-        base = calculate_priority(0, len(pod.images))
-        out = np.full(len(nodes), base, dtype=np.int64)
-        if holders:
-            infos = snap.slot_infos
-            for i, s in enumerate(nodes.slots.tolist()):
-                ni = infos[s]
-                assert ni is not None
-                if ni.name in holders:
-                    out[i] = self.score(state, pod, ni)
-        return out
+            if st is None:
+                continue
+            scaled = int(float(st.size) * (float(st.num_nodes) / float(total_nodes)))
+            held = snap.image_slots[image][nodes.slots]
+            contribution = held * np.int64(scaled)
+            sums = contribution if sums is None else sums + contribution
+        if sums is None:
+            return np.full(len(nodes), calculate_priority(0, num_containers), dtype=np.int64)
+        max_threshold = MAX_CONTAINER_THRESHOLD * num_containers
+        clipped = np.minimum(np.maximum(sums, MIN_THRESHOLD), max_threshold)
+        return (MAX_NODE_SCORE * (clipped - MIN_THRESHOLD)) // (max_threshold - MIN_THRESHOLD)
 
     def events_to_register(self) -> list[ClusterEventWithHint]:
         return []

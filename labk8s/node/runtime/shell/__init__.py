@@ -7,10 +7,15 @@ the container log held by :class:`ProcessContext`; files live in a per-container
 on which volumes (other Filesystem objects) are mounted.
 
 Module map: ``lexer``/``parser`` (script -> AST), ``expand``/``arith`` (word expansion),
-``interpreter`` (the shell), ``shell_builtins`` (cd, trap, wait, ...), ``commands`` (PATH lookup and
-dispatch), ``builtins``/``fileutils``/``textutils``/``testcmd`` (the tools and their ``TOOLS``
+``interpreter`` (the shell), ``redirect`` (redirections), ``shell_builtins`` (cd, trap, wait, ...),
+``commands`` (PATH lookup and dispatch), ``builtins``/``fileutils``/``textutils``/``testcmd`` (the tools and their ``TOOLS``
 registry), ``servers``/``images`` (common images), ``process``/``streams`` (process model),
 ``runner`` (entry points).
+
+Not supported (documented limits): ``[[ ]]``, ``(( ))``, ``select``, the ``function`` keyword,
+process substitution, job control, ``$RANDOM``; ``sed``/``awk`` and other applets without a tool
+fail with ``not modelled by labk8s`` (127). Networking tools (nslookup, wget, curl) are added to
+``TOOLS`` by the network layer.
 """
 
 from labk8s.node.runtime.shell.builtins import TOOLS, register

@@ -370,4 +370,4 @@ def tool_uname(inv: Invocation) -> int:
 
 
 # The other tools register themselves on import.
-from labk8s.node.runtime.shell import fileutils, servers, testcmd, textutils  # noqa: E402,F401
+from labk8s.node.runtime.shell import fileutils, rediscli, servers, stress, testcmd, textutils  # noqa: E402,F401

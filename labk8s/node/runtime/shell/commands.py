@@ -2,8 +2,8 @@
 
 Programs are files in the container filesystem. What a file runs is decided by its name: a tool of
 the registry (``TOOLS`` plus ``ProcessContext.extra_tools``) of that name, or the shell when the file
-is a script (``#!`` line or plain text), or - for binaries labk8s does not model - a program that runs
-until it is signalled.
+is a script (``#!`` line or plain text); binaries labk8s does not model run until signalled in unknown
+images and fail with ``name: not modelled by labk8s`` (127) in known ones.
 """
 
 from __future__ import annotations
@@ -61,7 +61,12 @@ def tool_for(path: str, name: str, fs: Filesystem, extra: dict[str, Any]) -> Too
 
 
 def _unmodelled(inv: Invocation) -> Gen:
-    """A binary labk8s has no model of: it runs until a stop signal ends it (exit 128 + n)."""
+    """A binary labk8s has no model of. In an image labk8s does not know, it is taken for the image's
+    server: it runs until a stop signal ends it (exit 128 + n). A program of a known image without a
+    tool here (busybox ``vi``, ``sed``, ...) says so and fails with 127 rather than hang a script."""
+    if not inv.fs.opaque:
+        inv.err(f"{inv.name}: not modelled by labk8s\n")
+        return 127
     inv.catch_signals({"TERM", "INT", "QUIT", "HUP"})
     while True:
         sig = yield WaitForever()

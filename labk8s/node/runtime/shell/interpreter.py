@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from labk8s.node.runtime.shell.expand import ExpansionError, expand_fields, expand_heredoc, expand_string
-from labk8s.node.runtime.shell.filesystem import FsError, normalize
+from labk8s.node.runtime.shell.expand import ExpansionError, expand_fields, expand_string
+from labk8s.node.runtime.shell.filesystem import normalize
 from labk8s.node.runtime.shell.lexer import ShellSyntaxError
 from labk8s.node.runtime.shell.parser import (
     AndOr,
@@ -48,12 +48,11 @@ from labk8s.node.runtime.shell.process import (
     Wait,
     WaitTasks,
 )
+from labk8s.node.runtime.shell.redirect import RedirError, open_redirs
 from labk8s.node.runtime.shell.streams import (
     BufferOut,
-    FileOut,
     Input,
     LogOut,
-    NullOut,
     Output,
     PipeOut,
 )
@@ -84,10 +83,6 @@ class FuncReturn(Exception):
     def __init__(self, status: int) -> None:
         super().__init__(status)
         self.status = status & 0xFF
-
-
-class RedirError(Exception):
-    pass
 
 
 class Shell:
@@ -130,6 +125,7 @@ class Shell:
         return self.ctx.fs
 
     def copy(self) -> Shell:
+        self.sched.charge(10)  # fork(2) is not free: subshells count as ten commands of CPU time
         sub = Shell.__new__(Shell)
         sub.__dict__.update(self.__dict__)
         sub.vars = dict(self.vars)
@@ -542,81 +538,7 @@ class Shell:
         self.set_var(name, text)
 
     def open_redirs(self, redirs: list[Redir]) -> Gen:
-        fds: dict[int, Any] = {0: self.stdin, 1: self.stdout, 2: self.stderr}
-        for r in redirs:
-            if r.op == "<<":
-                body = r.heredoc if r.heredoc_quoted else (yield from expand_heredoc(self, r.heredoc))
-                fds[r.fd] = Input(body)
-                continue
-            assert r.target is not None
-            target = yield from expand_string(self, r.target)
-            if r.op in (">&", "<&"):
-                if target == "-":
-                    fds[r.fd] = NullOut() if r.op == ">&" else Input("")
-                elif target.isdigit() and int(target) in fds:
-                    fds[r.fd] = fds[int(target)]
-                elif r.op == ">&" and not target.isdigit():
-                    out = self._open_out(target, append=False)
-                    fds[1] = fds[2] = out
-                else:
-                    self.error(f"{target}: bad file descriptor" if self.dialect != "ash" else
-                               f"can't duplicate {target}: Bad file descriptor")
-                    raise RedirError
-            elif r.op in ("<", "<>"):
-                fds[r.fd] = self._open_in(target)
-            else:
-                out = self._open_out(target, append=r.op == ">>")
-                if r.op == "&>":
-                    fds[1] = fds[2] = out
-                else:
-                    fds[r.fd] = out
-        return fds[0], fds[1], fds[2]
-
-    def _special_out(self, path: str) -> Output | None:
-        if path == "/dev/null":
-            return NullOut()
-        if path in ("/dev/stdout", "/proc/self/fd/1"):
-            return self.stdout
-        if path in ("/dev/stderr", "/proc/self/fd/2"):
-            return self.stderr
-        if path == "/proc/1/fd/1":
-            return LogOut(self.ctx, "stdout")  # the container's log, as seen from kubectl exec
-        if path == "/proc/1/fd/2":
-            return LogOut(self.ctx, "stderr")
-        return None
-
-    def _open_out(self, target: str, append: bool) -> Output:
-        path = self.resolve(target)
-        special = self._special_out(path)
-        if special is not None:
-            return special
-        try:
-            self.fs.write(path, "", append=append)
-        except FsError as err:
-            reason = str(err)
-            if self.dialect == "ash":
-                self.error(f"can't create {target}: " + ("nonexistent directory" if err.code == "ENOENT" else reason))
-            elif self.dialect == "dash":
-                self.error(f"cannot create {target}: " + ("Directory nonexistent" if err.code == "ENOENT" else reason))
-            else:
-                self.error(f"{target}: {reason}")
-            raise RedirError from None
-        return FileOut(self.fs, path)
-
-    def _open_in(self, target: str) -> Input:
-        path = self.resolve(target)
-        if path in ("/dev/null", "/dev/stdin"):
-            return Input("") if path == "/dev/null" else self.stdin
-        try:
-            return Input(self.fs.read(path))
-        except FsError as err:
-            if self.dialect == "ash":
-                self.error(f"can't open {target}: " + ("no such file" if err.code == "ENOENT" else str(err)))
-            elif self.dialect == "dash":
-                self.error(f"cannot open {target}: " + ("No such file" if err.code == "ENOENT" else str(err)))
-            else:
-                self.error(f"{target}: {err}")
-            raise RedirError from None
+        return (yield from open_redirs(self, redirs))
 
 
 def _closer(pipe: Pipe, writer: bool) -> Callable[[int], None]:

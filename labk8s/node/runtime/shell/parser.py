@@ -16,6 +16,7 @@ Not supported (a syntax error or a "not found" at run time, documented): ``[[ ]]
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from labk8s.node.runtime.shell.lexer import Lexer, Lit, ShellSyntaxError, Token, Word
@@ -430,6 +431,8 @@ def _strip_name(word: Word, name: str) -> Word:
     return Word(parts, word.raw[len(name) + 1:])
 
 
+@functools.lru_cache(maxsize=512)
 def parse(src: str) -> ListNode:
-    """Parse a whole script; raises :class:`ShellSyntaxError`."""
+    """Parse a whole script; raises :class:`ShellSyntaxError`. Cached: loops re-run the same ``$( )``
+    and trap sources, and the tree is never changed after parsing."""
     return Parser(src).program()

@@ -31,7 +31,7 @@ wall time a spinning container costs the simulator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -202,6 +202,9 @@ class ProcessContext:
     #: Hook to signal another process of the container (``kill 1``, ``nginx -s quit``): (pid, "SIGTERM")
     #: -> whether such a process exists. None: only the process's own jobs can be signalled.
     signal_process: Callable[[int, str], bool] | None = None
+    #: The container cgroup's accounting hook (``labk8s.node.runtime.cgroup``): ``account(key, memory_bytes,
+    #: cpu_millicores)`` says what one process (``key``) uses from now on; None: nothing is accounted.
+    account: Callable[[Hashable, int, int], None] | None = None
     max_log_lines: int = 10_000
     max_log_bytes: int = 1 << 20
     #: Set when output was dropped because of the caps above.
@@ -290,6 +293,7 @@ class Scheduler:
         self._next_pid = ctx.pid + 6
         self._cpu_until = 0
         self._ticked = 0
+        self._last_throttled: Task | None = None
         self._steps_since_wait = 0
         #: Program hook for a signal: return an exit status to end the process, None if handled.
         self.signal_handler: Callable[[Signal], int | None] = self.default_signal_action
@@ -399,10 +403,19 @@ class Scheduler:
         while progress:
             progress = False
             now = self.ctx.now_ms()
-            for task in list(self.tasks):
+            # Round robin: after a CPU tick, the tasks after the one that paid it go first, so a busy
+            # task cannot starve the others (`yes | head`).
+            order = list(self.tasks)
+            if self._last_throttled in order:
+                k = order.index(self._last_throttled) + 1
+                order = order[k:] + order[:k]
+            for task in order:
                 if self._runnable(task, now):
                     progress = True
                     self._step(task, now)
+                    if self._cpu_until > now:
+                        self._last_throttled = task
+                        break
             self.tasks = [t for t in self.tasks if not t.done]
 
     def _step(self, task: Task, now: int) -> None:

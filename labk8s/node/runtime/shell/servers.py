@@ -266,7 +266,9 @@ def tool_mysqld(inv: Invocation) -> Gen:
             + server("System", "MY-010116", f"/usr/sbin/mysqld (mysqld {version}) starting as process {_pid(inv)}")
             + server("System", "MY-010931", f"/usr/sbin/mysqld: ready for connections. Version: '{version}'  "
                      "socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."))
+    _touch(inv, "/var/run/mysqld/mysqld.sock")
     yield from _until_signal(inv)
+    _remove(inv, "/var/run/mysqld/mysqld.sock")
     inv.err(server("System", "MY-013172", f"Received SHUTDOWN from user <via user signal>. Shutting down "
                    f"mysqld (Version: {version}).")
             + server("System", "MY-010910", f"/usr/sbin/mysqld: Shutdown complete (mysqld {version})  "
@@ -305,10 +307,56 @@ def tool_postgres(inv: Invocation) -> Gen:
     inv.err(log(f"starting PostgreSQL {version} on x86_64-pc-linux-gnu")
             + log('listening on IPv4 address "0.0.0.0", port 5432')
             + log("database system is ready to accept connections"))
+    _touch(inv, "/var/run/postgresql/.s.PGSQL.5432")
     sig = yield from _until_signal(inv)
+    _remove(inv, "/var/run/postgresql/.s.PGSQL.5432")
     kind = {"TERM": "smart", "INT": "fast", "QUIT": "immediate"}.get(sig.short, "fast")
     inv.err(log(f"received {kind} shutdown request") + log("database system is shut down"))
     return 0
+
+
+def _touch(inv: Invocation, path: str) -> None:
+    """The server's socket file: what its client tools (probes) look for."""
+    try:
+        inv.fs.mkdir(path.rsplit("/", 1)[0], parents=True)
+        inv.fs.write(path, "")
+    except OSError:
+        pass
+
+
+def _remove(inv: Invocation, path: str) -> None:
+    try:
+        inv.fs.remove(path)
+    except OSError:
+        pass
+
+
+@register("mysqladmin", "mysql")
+def tool_mysql_client(inv: Invocation) -> int:
+    """``mysqladmin ping`` and ``mysql -e 'SELECT 1'`` (the docs' probes): they succeed while mysqld in
+    this container is ready (its socket file exists)."""
+    if not inv.fs.exists("/var/run/mysqld/mysqld.sock"):
+        inv.err(f"{inv.name}: connect to server at 'localhost' failed\nerror: 'Can't connect to local MySQL "
+                "server through socket '/var/run/mysqld/mysqld.sock' (2)'\n" if inv.name == "mysqladmin" else
+                "ERROR 2003 (HY000): Can't connect to MySQL server on '127.0.0.1:3306' (111)\n")
+        return 1
+    if inv.name == "mysqladmin":
+        inv.out("mysqld is alive\n")
+    elif "-e" in inv.argv:
+        query = inv.argv[inv.argv.index("-e") + 1] if inv.argv.index("-e") + 1 < len(inv.argv) else ""
+        value = query.strip().rstrip(";").split()[-1] if query.strip().upper().startswith("SELECT") else ""
+        if value:
+            inv.out(f"{value}\n{value}\n")
+    return 0
+
+
+@register("pg_isready")
+def tool_pg_isready(inv: Invocation) -> int:
+    if inv.fs.exists("/var/run/postgresql/.s.PGSQL.5432"):
+        inv.out("/var/run/postgresql:5432 - accepting connections\n")
+        return 0
+    inv.out("/var/run/postgresql:5432 - no response\n")
+    return 2
 
 
 # -- small programs -------------------------------------------------------------------------------
