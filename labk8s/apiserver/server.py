@@ -26,7 +26,7 @@ from labk8s.apiserver.strategies import strategy_for
 from labk8s.apiserver.strategy import Strategy
 from labk8s.apiserver.watch import ApiWatcher, Cacher, WatchCache, WatchCallback
 from labk8s.errors import ApiError, FieldError
-from labk8s.store import CompactedError, Compare, Op, Store
+from labk8s.store import CompactedError, Compare, KeyValue, Op, Store
 
 Obj = dict[str, Any]
 
@@ -35,6 +35,9 @@ _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 _MAX_GENERATED_NAME_LENGTH = 63 - 5
 #: Lists at least this long are decoded with the cyclic garbage collector paused.
 BULK_DECODE = 1_000
+#: Resources whose last committed object the server keeps (ApiServer._latest): pods, whose status the
+#: kubelets write often.
+_LATEST_PREFIX = "/registry/pods/"
 
 
 class ApiServer:
@@ -50,6 +53,10 @@ class ApiServer:
         self._cachers: dict[str, Cacher] = {}
         self._handoff: dict[str, tuple[Obj, Obj | None]] = {}
         self._watch_caches: dict[str, WatchCache] = {}
+        #: The last committed object per pod key (shared with watchers, read-only): the old object of a
+        #: status update or a binding, instead of decoding the stored bytes again. Status updates then
+        #: share the unchanged spec with the previous version, as the watch cache's objects would.
+        self._latest: dict[str, Obj] = {}
 
     # -- helpers ----------------------------------------------------------------------------------
     def now_ms(self) -> int:
@@ -186,6 +193,8 @@ class ApiServer:
                 raise ApiError.generate_name_conflict(rt.plural, rt.group, meta["name"])
             raise ApiError.already_exists(rt.plural, rt.group, meta["name"])
         meta["resourceVersion"] = str(res.revision)
+        if rt.key_prefix == _LATEST_PREFIX:
+            self._latest[key] = obj
         self._notify_cacher(rt)
         return obj  # shared with watchers: callers treat it as immutable (the Cluster facade copies)
 
@@ -202,6 +211,14 @@ class ApiServer:
             if not isinstance(copied.get("metadata"), dict):
                 copied["metadata"] = {}
         return copied
+
+    def _old(self, rt: ResourceType, key: str, kv: KeyValue) -> Obj:
+        """The stored object at ``kv`` for read-only use: the last committed object when it is that
+        revision (pods), else a fresh decode."""
+        latest = self._latest.get(key)
+        if latest is not None and latest["metadata"].get("resourceVersion") == str(kv.mod_revision):
+            return latest
+        return decode(kv.value, kv.mod_revision)
 
     def _generate_name(self, base: str) -> str:
         if len(base) > _MAX_GENERATED_NAME_LENGTH:
@@ -269,7 +286,7 @@ class ApiServer:
         kv = self.store.get(key)
         if kv is None:
             raise ApiError.not_found(rt.plural, rt.group, name)
-        old = decode(kv.value, kv.mod_revision)
+        old = self._old(rt, key, kv) if subresource == "status" else decode(kv.value, kv.mod_revision)
         new = self._decoded(obj, rt, owned)
         meta: Obj = new.setdefault("metadata", {})
         strategy = strategy_for(rt.group, rt.kind)
@@ -340,6 +357,7 @@ class ApiServer:
                 self._handoff.pop(key, None)
                 raise ApiError.optimistic_lock(rt.plural, rt.group, meta["name"])
             meta["resourceVersion"] = str(res.revision)
+            self._latest.pop(key, None)
             self._notify_cacher(rt)
             return new
         data = encode(new)
@@ -349,6 +367,8 @@ class ApiServer:
             self._handoff.pop(key, None)
             raise ApiError.optimistic_lock(rt.plural, rt.group, meta["name"])
         meta["resourceVersion"] = str(res.revision)
+        if rt.key_prefix == _LATEST_PREFIX:
+            self._latest[key] = new
         self._notify_cacher(rt)
         return new  # shared with watchers, like the object of a create
 
@@ -391,7 +411,7 @@ class ApiServer:
         if kv is None:
             self._audit(user, "create", rt, "binding", namespace, name, 404)
             raise ApiError.not_found(rt.plural, rt.group, name)
-        old = decode(kv.value, kv.mod_revision)
+        old = self._old(rt, key, kv)
         if old["metadata"].get("deletionTimestamp"):
             self._audit(user, "create", rt, "binding", namespace, name, 409)
             raise ApiError.conflict(rt.plural, rt.group, name, "pod is being deleted, cannot be assigned to a host")
@@ -479,6 +499,7 @@ class ApiServer:
         if not res.succeeded:
             self._handoff.pop(key, None)
             raise ApiError.optimistic_lock(rt.plural, rt.group, name)
+        self._latest.pop(key, None)
         self._notify_cacher(rt)
         return old
 

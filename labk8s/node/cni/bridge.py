@@ -12,7 +12,6 @@ releases the lease. CHECK validates the previous result against the namespace.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from labk8s._sim.rng import Rng
 from labk8s.node.cni.netlink import Link, NetNS, NodeNetwork, random_mac
 from labk8s.node.cni.skel import CmdArgs, PluginFailure
-from labk8s.node.cni.spec import DNS, SUPPORTED_VERSIONS, Interface, IPConfig, Result, Route
+from labk8s.node.cni.spec import DNS, SUPPORTED_VERSIONS, Interface, IPConfig, Result, Route, ip_interface
 
 __all__ = ["Bridge", "IpamInvoker", "format_chain_name", "format_comment"]
 
@@ -128,7 +127,7 @@ class Bridge:
             raise PluginFailure("IPAM plugin returned missing IP config")
         gateways: list[str] = []
         for ipc in result.ips:
-            iface = ipaddress.ip_interface(ipc.address)
+            iface = ip_interface(ipc.address)
             if not ipc.gateway and n.is_gw:
                 ipc.gateway = str(iface.network.network_address + 1)
             if n.is_default_gw:
@@ -163,11 +162,11 @@ class Bridge:
         return link
 
     def _ensure_addr(self, br: Link, gw: str, force: bool) -> None:
-        new = ipaddress.ip_interface(gw)
+        new = ip_interface(gw)
         for addr in list(br.addresses):
             if addr == gw:
                 return
-            old = ipaddress.ip_interface(addr)
+            old = ip_interface(addr)
             if old.version == 4 == new.version or old.network.overlaps(new.network):
                 if force:
                     br.addresses.remove(addr)

@@ -244,12 +244,14 @@ class HostLocal:
         ipam = args.conf.get("ipam")
         if args.conf.get("runtimeConfig"):
             return load_ipam_config(args.conf, args.args)
-        key = (str(args.conf.get("name", "")), str(args.conf.get("cniVersion", "")), args.args, id(ipam))
+        # Of CNI_ARGS only the requested IPs matter (the pod name and UID differ for every sandbox).
+        ip_args = ";".join(kv for kv in args.args.split(";") if kv.startswith("IP=")) if "IP=" in args.args else ""
+        key = (str(args.conf.get("name", "")), str(args.conf.get("cniVersion", "")), ip_args, id(ipam))
         hit = self._configs.get(key)
         if hit is None or hit[0] is not ipam:
             if len(self._configs) > 64:
                 self._configs.clear()
-            hit = (ipam, load_ipam_config(args.conf, args.args))
+            hit = (ipam, load_ipam_config(args.conf, ip_args))
             self._configs[key] = hit
         return hit[1]
 

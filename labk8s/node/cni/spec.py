@@ -13,6 +13,7 @@ form (``"version": "4"`` on each IP) and to 0.1.0/0.2.0 (``ip4``) when a configu
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
@@ -250,6 +251,11 @@ def parse_cidr(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
     try:
         if "/" not in text:
             raise ValueError
-        return ipaddress.ip_interface(text)
+        return ip_interface(text)
     except ValueError:
         raise ValueError(f"invalid CIDR address: {text}") from None
+
+
+#: ``ipaddress.ip_interface``, memoised: the same subnets and gateways are parsed for every sandbox of a
+#: node, and the parsed values are immutable.
+ip_interface = functools.lru_cache(maxsize=16384)(ipaddress.ip_interface)
