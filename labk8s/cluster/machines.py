@@ -32,6 +32,8 @@ SERVICE_CIDR = "10.96.0.0/12"
 def check_cluster_cidr(cluster_cidr: str) -> ipaddress.IPv4Network:
     """The podSubnet as kubeadm accepts it: an IPv4 CIDR wide enough for one node range."""
     try:
+        if "/" not in cluster_cidr:
+            raise ValueError(cluster_cidr)  # ParseCIDR wants a prefix length
         net = ipaddress.ip_network(cluster_cidr, strict=False)  # ParseCIDR masks host bits
     except ValueError:
         raise ValueError(f"invalid pod CIDR {cluster_cidr!r}: expected an IPv4 CIDR such as {CLUSTER_CIDR}") from None
